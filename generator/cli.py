@@ -1,0 +1,92 @@
+"""Command-line interface: ``python -m generator <command>``."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .build import Project, generate
+from .findings import DataError, errors_in, format_findings
+from .importer import ImportError_, import_markdown, write_import
+from .load import load_entries
+from .validate import validate
+
+
+def _build(args: argparse.Namespace) -> int:
+    result = generate(Project(Path(args.root)), check=args.check)
+    for warning in result.warnings if args.verbose else []:
+        print(warning, file=sys.stderr)
+    report = result.report
+    if args.check:
+        if report.stale:
+            print("stale generated files (run `python -m generator build`):", file=sys.stderr)
+            for path in report.stale:
+                print(f"  {path}", file=sys.stderr)
+            return 1
+        print(f"up to date: {len(result.catalog.papers)} papers")
+        return 0
+    print(f"{len(result.catalog.papers)} papers: wrote {len(report.written)} files, "
+          f"removed {len(report.removed)}; {len(result.warnings)} warnings "
+          "(python -m generator validate lists them)")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    findings = validate(load_entries(Path(args.root) / "entries"))
+    if findings:
+        print(format_findings(findings, args.format))
+    errors = errors_in(findings)
+    if args.format == "text":
+        print(f"{len(errors)} errors, {len(findings) - len(errors)} warnings", file=sys.stderr)
+    return 1 if errors or (args.strict and findings) else 0
+
+
+def _import_markdown(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    added = dt.date.fromisoformat(args.added) if args.added else None
+    imported = import_markdown(source.read_text(encoding="utf-8"), str(source), added)
+    written = write_import(imported, Path(args.out), force=args.force)
+    print(f"imported {len(imported.records)} papers in "
+          f"{sum(len(s['subsections']) for s in imported.taxonomy['sections'])} subsections; "
+          f"wrote {len(written)} files under {args.out}")
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main_parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
+    main_parser.add_argument("--root", default=".", help="project folder (default: current)")
+    commands = main_parser.add_subparsers(dest="command", required=True)
+
+    build = commands.add_parser("build", help="render the records into docs/ and README.md")
+    build.add_argument("--check", action="store_true",
+                       help="write nothing; exit 1 and name the files that are out of date")
+    build.add_argument("--verbose", action="store_true", help="also print data warnings")
+    build.set_defaults(run=_build)
+
+    check = commands.add_parser("validate", help="check every record, the taxonomy and cross-record rules")
+    check.add_argument("--format", choices=["text", "github", "json"], default="text")
+    check.add_argument("--strict", action="store_true", help="fail on warnings too")
+    check.set_defaults(run=_validate)
+
+    importer = commands.add_parser("import-markdown", help="import a list in the seed's Markdown format")
+    importer.add_argument("file")
+    importer.add_argument("--out", required=True, help="folder for taxonomy.yml and papers/")
+    importer.add_argument("--force", action="store_true", help="overwrite existing records")
+    importer.add_argument("--added", help="date-added for the records (YYYY-MM-DD; default today)")
+    importer.set_defaults(run=_import_markdown)
+    return main_parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except DataError as error:
+        print(format_findings(error.findings, getattr(args, "format", "text")), file=sys.stderr)
+        print(f"{len(errors_in(error.findings))} errors: nothing was written", file=sys.stderr)
+        return 1
+    except (ImportError_, FileExistsError, ValueError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1

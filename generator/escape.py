@@ -1,0 +1,85 @@
+"""Make record text safe to place in Markdown and HTML outputs.
+
+Records come from strangers' pull requests. Plain-text fields (titles, names,
+labels) must render as the same text and never as markup; Markdown fields
+(summary, key results) keep emphasis, code, lists and http(s) links, but can
+never produce HTML elements, attributes, headings or tables of their own.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+
+# Characters that start inline markup in Python-Markdown, GitHub Markdown or the
+# extensions the site enables. Numeric references render as the same character
+# everywhere and can never open markup, unlike backslash escapes, whose set
+# differs between Markdown implementations.
+_INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)")
+_WHITESPACE = re.compile(r"\s+")
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_LINK_TARGET = re.compile(r"(\]\(\s*)([^)\s]*)")
+_REFERENCE_DEFINITION = re.compile(r"^(\s*\[[^\]]*\]:\s*)(\S+)", re.MULTILINE)
+_SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
+_ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
+_BLOCK_LEADER = re.compile(r"^( {0,3})([#=]|-{3,}\s*$|_{3,}\s*$|\*{3,}\s*$|>)", re.MULTILINE)
+_UNSAFE_IN_TEXT = re.compile(r"[<{}|]|&(?=#?\w+;)")
+BLOCKED_URL = "#blocked-unsafe-link"
+
+
+def _reference(char: str) -> str:
+    return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(char, f"&#{ord(char)};")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text as inline Markdown that renders to exactly this text, on one line."""
+    return _INLINE_SPECIAL.sub(lambda match: _reference(match.group()), _WHITESPACE.sub(" ", text).strip())
+
+
+def is_safe_url(url: str) -> bool:
+    """True for http(s) and mailto URLs and for relative ones; false for javascript:, data: …"""
+    # Browsers ignore control characters and white space inside a scheme.
+    squeezed = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url)).lower()
+    match = _SCHEME.match(squeezed)
+    return match is None or match.group(1) in _ALLOWED_SCHEMES
+
+
+def _safe_target(match: re.Match[str]) -> str:
+    target = match.group(2)
+    return match.group(1) + (target if is_safe_url(target) else BLOCKED_URL)
+
+
+def _neutralise_prose(text: str) -> str:
+    # A bare "&" is shown as itself; only one that would start a character reference is escaped.
+    text = _UNSAFE_IN_TEXT.sub(lambda match: _reference(match.group()), text)
+    # "&#33;[" keeps the "!" but cannot start an image, which would load a third-party URL.
+    text = text.replace("![", "&#33;[")
+    text = _LINK_TARGET.sub(_safe_target, text)
+    text = _REFERENCE_DEFINITION.sub(_safe_target, text)
+    return _BLOCK_LEADER.sub(lambda match: match.group(1) + _reference(match.group(2)[0]) + match.group(2)[1:], text)
+
+
+def markdown_block(text: str) -> str:
+    """A Markdown field made inert: no HTML, attributes, images, headings, tables or unsafe links.
+
+    Emphasis, inline code, lists and http(s) links keep working. Code spans are
+    left alone because Markdown already shows their content literally.
+    """
+    pieces, last = [], 0
+    for match in _CODE_SPAN.finditer(text):
+        pieces.append(_neutralise_prose(text[last:match.start()]))
+        pieces.append(match.group())
+        last = match.end()
+    pieces.append(_neutralise_prose(text[last:]))
+    return "".join(pieces).strip()
+
+
+def html_text(text: str) -> str:
+    """Text for places that Material outputs as raw HTML (page titles in front matter)."""
+    return html.escape(_WHITESPACE.sub(" ", text).strip(), quote=True)
+
+
+def yaml_string(text: str) -> str:
+    """A double-quoted scalar, valid in YAML front matter whatever the text holds."""
+    return json.dumps(text, ensure_ascii=False)

@@ -1,0 +1,75 @@
+"""What a paper link points at: its kind, its label, and the ids it carries."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qs, urlsplit
+
+_ARXIV_PATH = re.compile(r"^/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?$")
+_OPENREVIEW_PATH = re.compile(r"^/(?:forum|pdf)$")
+_NEURIPS_YEAR = re.compile(r"^/(?:virtual|Downloads|Conferences)/(?P<year>\d{4})\b")
+
+CODE_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org")
+
+
+def _host(url: str) -> str:
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.")
+
+
+def arxiv_id(url: str) -> str | None:
+    """The arXiv identifier of an arxiv.org abstract, PDF or HTML URL, without version."""
+    if _host(url) != "arxiv.org":
+        return None
+    match = _ARXIV_PATH.match(urlsplit(url).path)
+    return match["id"] if match else None
+
+
+def openreview_id(url: str) -> str | None:
+    """The forum id of an openreview.net forum or PDF URL."""
+    parts = urlsplit(url)
+    if _host(url) != "openreview.net" or not _OPENREVIEW_PATH.match(parts.path):
+        return None
+    ids = parse_qs(parts.query).get("id")
+    return ids[0] if ids else None
+
+
+def link_kind(url: str) -> str:
+    """One of arxiv, openreview, code, pdf, proceedings, conference, other."""
+    host, path = _host(url), urlsplit(url).path
+    if arxiv_id(url):
+        return "arxiv"
+    if openreview_id(url):
+        return "openreview"
+    if host in CODE_HOSTS:
+        return "code"
+    if host in ("proceedings.neurips.cc", "papers.nips.cc", "proceedings.mlr.press", "aclanthology.org"):
+        return "proceedings"
+    if path.lower().endswith(".pdf"):
+        return "pdf"
+    if host == "neurips.cc":
+        return "conference"
+    return "other"
+
+
+def venue_year_of(url: str) -> int | None:
+    """The conference year a neurips.cc URL belongs to, e.g. 2024 for a 2024 poster."""
+    if _host(url) != "neurips.cc":
+        return None
+    match = _NEURIPS_YEAR.match(urlsplit(url).path)
+    return int(match["year"]) if match else None
+
+
+def label_for_url(url: str) -> str:
+    """A short button label for a bare URL."""
+    kind = link_kind(url)
+    if kind == "arxiv":
+        return f"arXiv:{arxiv_id(url)}"
+    labels = {"openreview": "OpenReview", "conference": "NeurIPS", "proceedings": "Proceedings"}
+    if kind in labels:
+        return labels[kind]
+    if _host(url) == "github.com":
+        return "GitHub"
+    if kind == "pdf":
+        return "PDF"
+    return _host(url) or url

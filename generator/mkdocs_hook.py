@@ -1,0 +1,39 @@
+"""MkDocs adapter: run the generator before MkDocs reads ``docs/``.
+
+This file is the only MkDocs-specific code. The generator itself runs on its own
+(``python -m generator build``), and the nav it produces is written into
+``mkdocs.yml``, so a tool that reads that file without running hooks still sees it.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.utils.yaml import yaml_load
+
+from generator.build import MKDOCS_YML, Project, generate
+from generator.findings import DataError, format_findings
+
+log = logging.getLogger("mkdocs.hooks.generator")
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    project = Project(Path(config.config_file_path).resolve().parent)
+    try:
+        result = generate(project)
+    except DataError as error:
+        raise PluginError(
+            "the records have errors; nothing was generated:\n"
+            + format_findings(error.findings, "text")
+        ) from None
+    report = result.report
+    if report.written or report.removed:
+        log.info("generator: wrote %d files, removed %d", len(report.written), len(report.removed))
+    if MKDOCS_YML in report.written:
+        # The taxonomy changed the nav after MkDocs had read mkdocs.yml: use the new one.
+        with project.mkdocs_yml.open(encoding="utf-8") as stream:
+            config.nav = yaml_load(stream)["nav"]
+    return config

@@ -1,0 +1,175 @@
+"""The in-memory model: plain typed records, built once from validated data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .links import arxiv_id, link_kind, openreview_id
+from .load import RawData
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Author:
+    name: str
+    affiliation: str | None
+
+
+@dataclass(frozen=True)
+class Paper:
+    id: str
+    title: str
+    section_id: str
+    subsection_id: str
+    position: int | None
+    authors: tuple[Author, ...]
+    authors_et_al: bool
+    affiliation: str | None
+    venue: str | None
+    year: int | None
+    presentation: str | None
+    award: str | None
+    links: tuple[Link, ...]
+    summary: str
+    key_results: tuple[str, ...]
+    tags: tuple[str, ...]
+    added: str | None
+    source: str
+
+    @property
+    def category(self) -> str:
+        return f"{self.section_id}/{self.subsection_id}"
+
+    @property
+    def arxiv_id(self) -> str | None:
+        return next((found for link in self.links if (found := arxiv_id(link.url))), None)
+
+    @property
+    def openreview_id(self) -> str | None:
+        return next((found for link in self.links if (found := openreview_id(link.url))), None)
+
+    @property
+    def has_code(self) -> bool:
+        return any(link.kind == "code" for link in self.links)
+
+    @property
+    def author_names(self) -> tuple[str, ...]:
+        return tuple(author.name for author in self.authors)
+
+
+@dataclass(frozen=True)
+class Subsection:
+    id: str
+    title: str
+    number: str
+    section_id: str
+    papers: tuple[Paper, ...]
+
+    @property
+    def category(self) -> str:
+        return f"{self.section_id}/{self.id}"
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    number: str
+    subsections: tuple[Subsection, ...]
+
+    @property
+    def papers(self) -> tuple[Paper, ...]:
+        return tuple(paper for subsection in self.subsections for paper in subsection.papers)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The whole list: header, taxonomy in display order, and papers in list order."""
+
+    title: str
+    description: str
+    sections: tuple[Section, ...]
+    papers_by_id: dict[str, Paper] = field(repr=False)
+    repository: str | None = None
+    branch: str = "main"
+
+    def edit_url(self, paper: Paper) -> str | None:
+        """Where a contributor edits a paper's record on the forge, if the repository is known."""
+        if not self.repository:
+            return None
+        return f"{self.repository.rstrip('/')}/edit/{self.branch}/{paper.source}"
+
+    @property
+    def papers(self) -> tuple[Paper, ...]:
+        return tuple(paper for section in self.sections for paper in section.papers)
+
+    @property
+    def subsections(self) -> tuple[Subsection, ...]:
+        return tuple(sub for section in self.sections for sub in section.subsections)
+
+
+def _paper(paper_id: str, data: dict[str, Any], source: str) -> Paper:
+    section_id, _, subsection_id = data["category"].partition("/")
+    per_author = data.get("author_affiliations", {})
+    return Paper(
+        id=paper_id,
+        title=data["title"].strip(),
+        section_id=section_id,
+        subsection_id=subsection_id,
+        position=data.get("position"),
+        authors=tuple(Author(name, per_author.get(name)) for name in data.get("authors", [])),
+        authors_et_al=bool(data.get("authors_et_al", False)),
+        affiliation=data.get("affiliation"),
+        venue=data.get("venue"),
+        year=data.get("year"),
+        presentation=data.get("presentation"),
+        award=data.get("award"),
+        links=tuple(Link(link["label"], link["url"], link_kind(link["url"])) for link in data.get("links", [])),
+        summary=data.get("summary", "").strip(),
+        key_results=tuple(result.strip() for result in data.get("key_results", [])),
+        tags=tuple(data.get("tags", [])),
+        added=data.get("added"),
+        source=source,
+    )
+
+
+def _list_order(paper: Paper) -> tuple:
+    # Papers without a position follow the positioned ones, by title, then id for ties.
+    unpositioned = paper.position is None
+    return (unpositioned, paper.position or 0, paper.title.casefold(), paper.id)
+
+
+def build_catalog(raw: RawData) -> Catalog:
+    """Turn validated raw data into the model. Call only after ``validate`` found no errors."""
+    papers_by_category: dict[str, list[Paper]] = {}
+    papers_by_id: dict[str, Paper] = {}
+    for document in raw.papers:
+        paper = _paper(document.stem, document.data, document.display)
+        papers_by_category.setdefault(paper.category, []).append(paper)
+        papers_by_id[paper.id] = paper
+    sections = []
+    for section_index, section in enumerate(raw.taxonomy.data["sections"], start=1):
+        subsections = []
+        for sub_index, subsection in enumerate(section["subsections"], start=1):
+            category = f"{section['id']}/{subsection['id']}"
+            papers = sorted(papers_by_category.get(category, []), key=_list_order)
+            subsections.append(Subsection(
+                id=subsection["id"], title=subsection["title"], number=f"{section_index}.{sub_index}",
+                section_id=section["id"], papers=tuple(papers)))
+        sections.append(Section(id=section["id"], title=section["title"], number=str(section_index),
+                                subsections=tuple(subsections)))
+    return Catalog(
+        title=raw.taxonomy.data["title"],
+        description=raw.taxonomy.data["description"],
+        sections=tuple(sections),
+        papers_by_id=dict(sorted(papers_by_id.items())),
+        repository=raw.taxonomy.data.get("repository"),
+        branch=raw.taxonomy.data.get("branch", "main"),
+    )

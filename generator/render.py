@@ -1,0 +1,110 @@
+"""Render the model through the Jinja templates into output texts (path -> content).
+
+Record data only ever reaches templates as variables, through escaping filters;
+it is never compiled as a template.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+import jinja2
+
+from . import escape
+from .model import Catalog
+
+DOCS_DIR = "docs"
+README = "README.md"
+NAV_BEGIN = "# BEGIN generated nav: python -m generator build rewrites this block"
+NAV_END = "# END generated nav"
+
+
+def safe_url(url: str) -> str:
+    """A URL that is safe inside a Markdown link target: http(s) only, no spaces or parentheses."""
+    if not escape.is_safe_url(url) or not url.lower().startswith(("http://", "https://")):
+        return escape.BLOCKED_URL
+    return quote(url, safe=":/?#@!$&'*+,;=%~[]")
+
+
+def github_anchor(heading: str) -> str:
+    """The id GitHub gives a README heading, so the table of contents links resolve."""
+    kept = "".join(
+        char for char in heading.lower()
+        if char in " -_" or unicodedata.category(char)[0] in "LN"
+    )
+    return kept.replace(" ", "-")
+
+
+_MULTI_BLANK = re.compile(r"\n{3,}")
+
+
+def _environment() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(__package__, "templates"),
+        autoescape=False,  # Markdown outputs: escaping is explicit, per field, by the filters below.
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(
+        md=escape.markdown_text,
+        md_block=escape.markdown_block,
+        html=escape.html_text,
+        yaml_str=escape.yaml_string,
+        url=safe_url,
+        anchor=github_anchor,
+    )
+    return env
+
+
+def _tidy(text: str) -> str:
+    """One blank line at most between blocks, one newline at the end."""
+    return _MULTI_BLANK.sub("\n\n", text).strip() + "\n"
+
+
+def _pages(catalog: Catalog) -> list[tuple[str, str, dict]]:
+    """Every page as (output path under docs/, template, context)."""
+    pages: list[tuple[str, str, dict]] = [("index.md", "home.md.j2", {"root": ""})]
+    for section in catalog.sections:
+        pages.append((f"sections/{section.id}/index.md", "section.md.j2",
+                      {"root": "../../", "section": section}))
+        for subsection in section.subsections:
+            pages.append((f"sections/{section.id}/{subsection.id}.md", "subsection.md.j2",
+                          {"root": "../../", "section": section, "subsection": subsection}))
+            pages.extend(
+                (f"papers/{paper.id}.md", "paper.md.j2",
+                 {"root": "../", "paper": paper, "section": section, "subsection": subsection})
+                for paper in subsection.papers
+            )
+    return pages
+
+
+def render_nav(catalog: Catalog) -> str:
+    """The taxonomy part of the MkDocs nav, as YAML lines for mkdocs.yml."""
+    return _environment().get_template("nav.yml.j2").render(catalog=catalog)
+
+
+def splice_nav(mkdocs_yml: str, nav_block: str) -> str:
+    """Replace the generated block between the nav markers of mkdocs.yml."""
+    begin, end = mkdocs_yml.find(NAV_BEGIN), mkdocs_yml.find(NAV_END)
+    if begin < 0 or end < begin:
+        raise ValueError(f"mkdocs.yml lacks the lines '{NAV_BEGIN}' and '{NAV_END}' around the nav")
+    line_start = mkdocs_yml.rfind("\n", 0, begin) + 1
+    indent = mkdocs_yml[line_start:begin]
+    body = "".join(f"{indent}{line}\n" if line else "\n" for line in nav_block.splitlines())
+    return mkdocs_yml[: begin] + NAV_BEGIN + "\n" + body + indent + mkdocs_yml[end:]
+
+
+def render_all(catalog: Catalog) -> dict[str, str]:
+    """Every generated file, keyed by its path relative to the project root."""
+    env = _environment()
+    common = {"catalog": catalog}
+    outputs = {
+        f"{DOCS_DIR}/{path}": _tidy(env.get_template(template).render(**common, **context))
+        for path, template, context in _pages(catalog)
+    }
+    outputs[README] = _tidy(env.get_template("readme.md.j2").render(**common))
+    return outputs
