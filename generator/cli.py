@@ -85,7 +85,8 @@ def main(argv: list[str] | None = None) -> int:
         return args.run(args)
     except DataError as error:
         print(format_findings(error.findings, getattr(args, "format", "text")), file=sys.stderr)
-        print(f"{len(errors_in(error.findings))} errors: nothing was written", file=sys.stderr)
+        count = len(errors_in(error.findings))
+        print(f"{count} error{'s' if count != 1 else ''}: nothing was written", file=sys.stderr)
         return 1
     except (ImportError_, FileExistsError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)

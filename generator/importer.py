@@ -4,7 +4,9 @@ The format: a ``#`` title and intro, a table of contents (skipped), numbered ``#
 sections and ``###`` subsections, and ``####`` paper blocks separated by ``---``.
 A paper block is a bullet list of ``**Field:**`` lines (Link, Authors or Speakers,
 Summary with an optional nested ``**Key Results:**`` list). Award and presentation
-markers in the heading become fields.
+markers in the heading become fields. HTML comment lines are skipped, and a line
+``<!-- end of list -->`` ends the list (the generated README puts its notes on the
+project after it).
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ class ImportError_(Exception):
         super().__init__(f"{source}:{line}: error: {message}")
 
 
+END_OF_LIST = "<!-- end of list -->"
+_COMMENT_LINE = re.compile(r"^\s*<!--.*-->\s*$")
 _HEADING = re.compile(r"^(#{1,4})\s+(.*?)\s*$")
 _NUMBER_PREFIX = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 _FIELD = re.compile(r"^\*\*(?P<label>[^*]+?):\*\*\s*(?P<value>.*)$")
@@ -154,7 +158,7 @@ def _join_markdown(lines: list[str]) -> str:
         if out and starts_list and out[-1].strip() and not _BULLET.match(out[-1].lstrip()):
             out.append("")
         out.append(line)
-    return "\n".join(out).strip()
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip()
 
 
 def _parse_block(block: _Block, source: str) -> dict[str, Any]:
@@ -165,6 +169,8 @@ def _parse_block(block: _Block, source: str) -> dict[str, Any]:
     results_indent = 0
     for number, raw in block.lines:
         if not raw.strip():
+            if mode == "summary":
+                summary.append("")
             continue
         bullet = _BULLET.match(raw)
         indent = len(raw) - len(raw.lstrip(" "))
@@ -229,6 +235,10 @@ def parse_list(text: str, source: str = "<input>") -> tuple[dict[str, Any], list
     in_toc = False
     current: _Block | None = None
     for number, line in enumerate(text.splitlines(), start=1):
+        if line.strip() == END_OF_LIST:
+            break
+        if _COMMENT_LINE.match(line):
+            continue
         heading = _HEADING.match(line)
         if heading:
             level, title = len(heading.group(1)), heading.group(2)

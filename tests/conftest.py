@@ -1,0 +1,68 @@
+"""Shared fixtures: a throw-away copy of the project, and real generator and MkDocs runs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Copies of shared/seeds/001 (the canonical list, mis-decoded on its way) and 003
+# (the same list as a browser renders it, every character right).
+SEED_LIST = FIXTURES / "seed-list-mojibake.md"
+SEED_RENDERED = FIXTURES / "seed-list-rendered.txt"
+GENERATED_IN_DOCS = {"index.md", "sections", "papers", ".generated.json"}
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the project's sources (not its generated pages) to ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "README.md", "pyproject.toml"):
+        shutil.copy2(REPO / name, destination / name)
+    shutil.copytree(REPO / "entries", destination / "entries")
+    shutil.copytree(REPO / "generator", destination / "generator",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(REPO / "docs", destination / "docs",
+                    ignore=lambda folder, names: (
+                        [n for n in names if n in GENERATED_IN_DOCS]
+                        if Path(folder) == REPO / "docs" else []))
+    return destination
+
+
+def run(args: list[str], cwd: Path, check: bool = True, env: dict | None = None,
+        timeout: int = 600) -> subprocess.CompletedProcess:
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=full_env, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def generator(root: Path, *args: str, check: bool = True, env: dict | None = None):
+    return run([sys.executable, "-m", "generator", "--root", str(root), *args], cwd=root,
+               check=check, env=env)
+
+
+def mkdocs_build(root: Path, site: Path | None = None, check: bool = True):
+    site = site or root / "site"
+    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
+                "-d", str(site)], cwd=root, check=check)
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A fresh copy of the project in a temporary folder."""
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real site, built once with `mkdocs build --strict` from a clean copy."""
+    root = copy_project(tmp_path_factory.mktemp("site-build") / "project")
+    mkdocs_build(root)
+    return root / "site"

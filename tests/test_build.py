@@ -1,0 +1,85 @@
+"""`python -m generator build`: determinism, incremental writes, --check, and safe deletion."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from conftest import copy_project, generator
+
+
+def _tree(root: Path) -> dict[str, str]:
+    files = [path for path in (root / "docs").rglob("*") if path.is_file()]
+    files += [root / "README.md", root / "mkdocs.yml"]
+    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+            for path in files}
+
+
+def test_two_builds_are_byte_identical(tmp_path: Path):
+    first, second = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
+    generator(first, "build")
+    generator(second, "build", env={"PYTHONHASHSEED": "123", "TZ": "Asia/Tokyo", "LANG": "C"})
+    assert _tree(first) == _tree(second)
+    assert len([p for p in _tree(first) if p.startswith("docs/papers/")]) == 42
+
+
+def test_second_run_writes_nothing_and_an_edit_writes_only_what_changed(project: Path):
+    generator(project, "build")
+    again = generator(project, "build")
+    assert "wrote 0 files, removed 0" in again.stdout
+    record = project / "entries" / "papers" / "teraio.yaml"
+    record.write_text(record.read_text("utf-8").replace("GPUDirect storage", "GPUDirect Storage"), "utf-8")
+    before = _tree(project)
+    generator(project, "build")
+    after = _tree(project)
+    changed = sorted(path for path in after if before.get(path) != after[path])
+    assert changed == ["README.md", "docs/papers/teraio.md",
+                       "docs/sections/systems/memory-efficient-training.md"]
+
+
+def test_check_names_a_stale_readme_and_passes_when_fresh(project: Path):
+    generator(project, "build")
+    assert generator(project, "build", "--check").returncode == 0
+    readme = project / "README.md"
+    readme.write_text(readme.read_text("utf-8").replace("ACCO", "ACC0", 1), "utf-8")
+    stale = generator(project, "build", "--check", check=False)
+    assert stale.returncode == 1
+    assert "README.md" in stale.stderr
+    assert "ACC0" in readme.read_text("utf-8"), "--check must not write"
+
+
+def test_check_catches_a_record_edit_not_yet_built(project: Path):
+    generator(project, "build")
+    record = project / "entries" / "papers" / "dcc.yaml"
+    record.write_text(record.read_text("utf-8").replace("title: 'DCC:", "title: 'DCC2:"), "utf-8")
+    stale = generator(project, "build", "--check", check=False)
+    assert stale.returncode == 1
+    assert "docs/papers/dcc.md" in stale.stderr and "README.md" in stale.stderr
+
+
+def test_committed_readme_and_nav_are_up_to_date():
+    """`python -m generator build --check` passes on main (the README is committed)."""
+    from conftest import REPO
+
+    result = generator(REPO, "build", "--check", check=False)
+    assert result.returncode == 0, result.stderr
+
+
+def test_check_on_a_clean_checkout_ignores_pages_not_built_yet(project: Path):
+    assert not (project / "docs" / "papers").exists()
+    assert generator(project, "build", "--check").returncode == 0
+
+
+def test_deleted_record_loses_its_page_and_hand_written_pages_stay(project: Path):
+    generator(project, "build")
+    hand_written = project / "docs" / "papers" / "reading-guide.md"
+    hand_written.write_text("# How to read these papers\n", "utf-8")
+    (project / "entries" / "papers" / "grape.yaml").unlink()
+    generator(project, "build")
+    assert not (project / "docs" / "papers" / "grape.md").exists()
+    assert hand_written.read_text("utf-8") == "# How to read these papers\n"
+    assert (project / "docs" / "about.md").exists()
+    manifest = json.loads((project / "docs" / ".generated.json").read_text("utf-8"))
+    assert "docs/papers/grape.md" not in manifest["files"]
+    assert "GRAPE" not in (project / "README.md").read_text("utf-8")

@@ -1,0 +1,72 @@
+"""The real site, built by `mkdocs build --strict` from a clean copy."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import yaml
+from conftest import REPO
+
+
+def _papers() -> dict[str, dict]:
+    return {path.stem: yaml.safe_load(path.read_text("utf-8"))
+            for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))}
+
+
+def test_every_paper_has_its_own_page(built_site: Path):
+    papers = _papers()
+    assert len(papers) == 42
+    for paper_id, record in papers.items():
+        page = built_site / "papers" / paper_id / "index.html"
+        assert page.is_file(), paper_id
+        html = page.read_text("utf-8")
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", html, re.DOTALL).group(1)
+        assert record["title"].replace("&", "&amp;") in h1, paper_id
+        for link in record.get("links", []):
+            assert f'href="{link["url"].replace("&", "&amp;")}"' in html, (paper_id, link)
+
+
+def test_nav_shows_the_taxonomy_in_order(built_site: Path):
+    taxonomy = yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text("utf-8"))
+    html = (built_site / "index.html").read_text("utf-8")
+    expected = []
+    for number, section in enumerate(taxonomy["sections"], start=1):
+        expected.append(f"{number}. {section['title']}")
+        expected += [f"{number}.{sub_number} {sub['title']}"
+                     for sub_number, sub in enumerate(section["subsections"], start=1)]
+    assert len(expected) == 15
+    nav = html[html.index('class="md-nav md-nav--primary'):]
+    positions = [nav.find(title.replace("&", "&amp;")) for title in expected]
+    assert -1 not in positions, list(zip(expected, positions, strict=True))
+    assert positions == sorted(positions)
+
+
+def test_papers_are_not_nav_entries(built_site: Path):
+    html = (built_site / "index.html").read_text("utf-8")
+    assert "papers/arnold/" not in html[html.index('class="md-nav md-nav--primary'):]
+
+
+def test_subsection_pages_link_every_paper(built_site: Path):
+    for paper_id, record in _papers().items():
+        section, subsection = record["category"].split("/")
+        html = (built_site / "sections" / section / subsection / "index.html").read_text("utf-8")
+        assert f'href="../../../papers/{paper_id}/"' in html, paper_id
+
+
+def test_search_index_finds_each_paper_page_by_its_title(built_site: Path):
+    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    titles = {doc["location"]: doc["title"] for doc in index["docs"]}
+    for paper_id, record in _papers().items():
+        location = f"papers/{paper_id}/"
+        assert location in titles, paper_id
+        assert titles[location].replace("&amp;", "&") == record["title"]
+
+
+def test_pages_make_no_third_party_requests(built_site: Path):
+    for page in [built_site / "index.html", built_site / "papers" / "arnold" / "index.html"]:
+        html = page.read_text("utf-8")
+        assert "fonts.googleapis.com" not in html and "fonts.gstatic.com" not in html
+        external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
+        assert external == [], external
