@@ -54,7 +54,7 @@ def load_catalog(project: Project) -> tuple[Catalog, list[Finding]]:
 def generate(project: Project, *, check: bool = False) -> BuildResult:
     """Render every output; write the changed ones (or, with ``check``, list them)."""
     catalog, warnings = load_catalog(project)
-    outputs = render_all(catalog)
+    outputs = render_all(catalog, warnings)
     report = sync_outputs(project.root, outputs, project.manifest, check=check)
     if check:
         # Pages under docs/ are git-ignored build products: one not built yet is not stale.

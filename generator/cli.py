@@ -11,7 +11,8 @@ from .build import Project, generate
 from .findings import DataError, errors_in, format_findings
 from .importer import ImportError_, import_markdown, write_import
 from .load import load_entries
-from .validate import validate
+from .scaffold import NewPaper, prompt_missing, write_new
+from .validate import suggest, validate
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -34,7 +35,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    findings = validate(load_entries(Path(args.root) / "entries"))
+    try:
+        findings = validate(load_entries(Path(args.root) / "entries"))
+    except DataError as error:
+        findings = error.findings
     if findings:
         print(format_findings(findings, args.format))
     errors = errors_in(findings)
@@ -54,6 +58,34 @@ def _import_markdown(args: argparse.Namespace) -> int:
     return 0
 
 
+def _new(args: argparse.Namespace) -> int:
+    entries = Path(args.root) / "entries"
+    taxonomy = load_entries(entries).taxonomy.data
+    categories = [(f"{section['id']}/{sub['id']}", f"{section['title']} › {sub['title']}")
+                  for section in taxonomy["sections"] for sub in section["subsections"]]
+    paper = NewPaper(title=args.title or "", category=args.category or "", links=args.link or [],
+                     authors=args.author or [], paper_id=args.id, venue=args.venue or taxonomy.get("venue"),
+                     year=args.year or taxonomy.get("year"))
+    if sys.stdin.isatty() and not args.no_input:
+        paper = prompt_missing(paper, categories)
+    if not paper.title or not paper.category:
+        print("error: --title and --category are required when not on a terminal", file=sys.stderr)
+        return 2
+    known = [category for category, _ in categories]
+    if paper.category not in known:
+        hint = suggest(paper.category, known) or f"; choose one of: {', '.join(known)}"
+        print(f"error: unknown category '{paper.category}'{hint}", file=sys.stderr)
+        return 2
+    added = dt.date.fromisoformat(args.added) if args.added else dt.date.today()
+    path = write_new(entries / "papers", paper, added, force=args.force)
+    print(f"wrote {path}; fill in the summary, then run: python -m generator validate")
+    findings = [f for f in validate(load_entries(entries)) if f.path.endswith(path.name) and f.severity == "error"]
+    if findings:
+        print(format_findings(findings, "text"), file=sys.stderr)
+        return 1
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     main_parser.add_argument("--root", default=".", help="project folder (default: current)")
@@ -69,6 +101,19 @@ def parser() -> argparse.ArgumentParser:
     check.add_argument("--format", choices=["text", "github", "json"], default="text")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(run=_validate)
+
+    new = commands.add_parser("new", help="scaffold a new paper record (prompts on a terminal)")
+    new.add_argument("--title")
+    new.add_argument("--category", help="<section-id>/<subsection-id> from entries/taxonomy.yml")
+    new.add_argument("--link", action="append", help="URL or Label=URL; repeat for several")
+    new.add_argument("--author", action="append", help="one author; repeat in paper order")
+    new.add_argument("--id", help="file name without .yaml (default: derived from the title)")
+    new.add_argument("--venue")
+    new.add_argument("--year", type=int)
+    new.add_argument("--added", help="date added (YYYY-MM-DD; default today)")
+    new.add_argument("--force", action="store_true", help="replace an existing file with that id")
+    new.add_argument("--no-input", action="store_true", help="never prompt, even on a terminal")
+    new.set_defaults(run=_new)
 
     importer = commands.add_parser("import-markdown", help="import a list in the seed's Markdown format")
     importer.add_argument("file")

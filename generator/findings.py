@@ -18,6 +18,7 @@ class Finding:
     column: int
     severity: Severity
     message: str
+    rule: str = ""
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"

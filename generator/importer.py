@@ -304,7 +304,7 @@ def import_markdown(text: str, source: str = "<input>", added: dt.date | None = 
             record["venue"] = venue_year["venue"]
             record["year"] = int(venue_year["year"])
         record.update(parsed)
-        record["added"] = added.isoformat()
+        record["added"] = added
         records[paper_id_for(record["title"], set(records), shared)] = record
     return ImportedList(taxonomy=header, records=records)
 

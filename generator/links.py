@@ -39,7 +39,7 @@ def link_kind(url: str) -> str:
     host, path = _host(url), urlsplit(url).path
     if arxiv_id(url):
         return "arxiv"
-    if openreview_id(url):
+    if host == "openreview.net":
         return "openreview"
     if host in CODE_HOSTS:
         return "code"
@@ -50,6 +50,30 @@ def link_kind(url: str) -> str:
     if host == "neurips.cc":
         return "conference"
     return "other"
+
+
+# Links that point at a page about many papers (or none) instead of the paper itself.
+_GENERIC_PAGES: tuple[tuple[str | None, re.Pattern[str], str], ...] = (
+    ("neurips.cc", re.compile(r"^/(?:Downloads/\d{4}|virtual/\d{4}|virtual/\d{4}/loc/[^/]+/calendar"
+                              r"|proceedings|Conferences/\d{4})/?$", re.IGNORECASE),
+     "the conference's general page"),
+    (None, re.compile(r"^/?$"), "a site's home page"),
+    (None, re.compile(r"accepted[-_]papers|[-_]papers[-_](?:by|at|from)[-_]", re.IGNORECASE),
+     "a page listing many papers"),
+    (None, re.compile(r"/\d{4}/\d{2}/\d{2}/[^/]*(?:neurips|icml|iclr)", re.IGNORECASE),
+     "a news post about the conference"),
+    (None, re.compile(r"/research/(?:neurips|icml|iclr)[-_]?\d{2,4}/?$", re.IGNORECASE),
+     "an organisation's page about the conference"),
+)
+
+
+def generic_page(url: str) -> str | None:
+    """Why ``url`` is not a page about one paper, or None when it may well be."""
+    host, path = _host(url), urlsplit(url).path
+    for rule_host, pattern, reason in _GENERIC_PAGES:
+        if (rule_host is None or host == rule_host) and pattern.search(path):
+            return reason
+    return None
 
 
 def venue_year_of(url: str) -> int | None:

@@ -45,9 +45,9 @@ class Document:
                 return self.positions[key_path[:end]]
         return (1, 1)
 
-    def finding(self, key_path: KeyPath, severity: str, message: str) -> Finding:
+    def finding(self, key_path: KeyPath, severity: str, message: str, rule: str = "") -> Finding:
         line, column = self.where(key_path)
-        return Finding(self.display, line, column, severity, message)  # type: ignore[arg-type]
+        return Finding(self.display, line, column, severity, message, rule)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from urllib.parse import quote
 
 import jinja2
 
 from . import escape
-from .model import Catalog
+from .findings import Finding
+from .model import Catalog, Paper
 
 DOCS_DIR = "docs"
 README = "README.md"
@@ -35,6 +37,33 @@ def github_anchor(heading: str) -> str:
         if char in " -_" or unicodedata.category(char)[0] in "LN"
     )
     return kept.replace(" ", "-")
+
+
+QUALITY_RULES = ("no-authors", "generic-link", "venue-year", "no-paper-link", "shared-title-prefix")
+
+
+@dataclass(frozen=True)
+class QualityGroup:
+    """Papers with one kind of data gap, and what the validator said of each."""
+
+    rule: str
+    items: tuple[tuple[Paper, tuple[str, ...]], ...]
+
+
+def quality_groups(catalog: Catalog, warnings: list[Finding]) -> list[QualityGroup]:
+    """Group the validator's warnings by rule, each paper once per rule, in list order."""
+    by_source = {paper.source: paper for paper in catalog.papers}
+    messages: dict[tuple[str, str], list[str]] = {}
+    for finding in warnings:
+        if finding.rule in QUALITY_RULES and finding.path in by_source:
+            messages.setdefault((finding.rule, finding.path), []).append(finding.message)
+    groups = []
+    for rule in QUALITY_RULES:
+        items = tuple((paper, tuple(messages[rule, paper.source]))
+                      for paper in catalog.papers if (rule, paper.source) in messages)
+        if items:
+            groups.append(QualityGroup(rule, items))
+    return groups
 
 
 _MULTI_BLANK = re.compile(r"\n{3,}")
@@ -98,13 +127,15 @@ def splice_nav(mkdocs_yml: str, nav_block: str) -> str:
     return mkdocs_yml[: begin] + NAV_BEGIN + "\n" + body + indent + mkdocs_yml[end:]
 
 
-def render_all(catalog: Catalog) -> dict[str, str]:
+def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the project root."""
     env = _environment()
     common = {"catalog": catalog}
+    pages = [*_pages(catalog),
+             ("quality.md", "quality.md.j2", {"root": "", "groups": quality_groups(catalog, warnings)})]
     outputs = {
         f"{DOCS_DIR}/{path}": _tidy(env.get_template(template).render(**common, **context))
-        for path, template, context in _pages(catalog)
+        for path, template, context in pages
     }
     outputs[README] = _tidy(env.get_template("readme.md.j2").render(**common))
     return outputs

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
+import unicodedata
+from collections import defaultdict
 from collections.abc import Iterator
 from functools import cache
 from importlib import resources
@@ -15,9 +18,11 @@ from typing import Any
 
 import jsonschema
 
+from .escape import is_safe_url
 from .findings import Finding
+from .links import arxiv_id, generic_page, link_kind, openreview_id, venue_year_of
 from .load import Document, RawData
-from .text import ID_PATTERN
+from .text import ID_PATTERN, looks_mis_decoded, title_prefix
 
 SCHEMA_RESOURCE = "schema/paper.schema.json"
 
@@ -35,7 +40,8 @@ def _paper_validator() -> jsonschema.protocols.Validator:
     return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
 
 
-def _suggest(value: str, choices: list[str]) -> str:
+def suggest(value: str, choices: list[str]) -> str:
+    """"; did you mean 'x'?" for the closest choice, or nothing."""
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -50,7 +56,7 @@ def _schema_message(error: jsonschema.ValidationError) -> str:
         return f"missing required field '{missing}': {description}"
     if error.validator == "additionalProperties" and not error.absolute_path:
         unknown = sorted(set(error.instance) - set(properties))
-        hints = "".join(_suggest(name, properties) for name in unknown[:1])
+        hints = "".join(suggest(name, properties) for name in unknown[:1])
         return f"unknown field {', '.join(repr(name) for name in unknown)}{hints}"
     if error.validator == "type":
         expected = error.validator_value
@@ -120,8 +126,97 @@ def _check_node(taxonomy: Document, where: tuple, node: dict, seen: set[str]) ->
         yield taxonomy.finding((*where, "title"), "error", "needs a 'title' string")
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+_HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
+_MARKDOWN_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]*\]:\s*<?(\S+?)>?\s*$", re.MULTILINE)
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+PLAIN_FIELDS = ("title", "affiliation", "venue", "award")
+MARKDOWN_FIELDS = ("summary", "key_results")
+PAPER_LINK_KINDS = frozenset({"arxiv", "openreview", "proceedings"})
+
+
+def _texts(data: dict) -> Iterator[tuple[tuple, str, bool]]:
+    """Every string of a record with its key path and whether it is Markdown."""
+    for key in PLAIN_FIELDS:
+        if isinstance(data.get(key), str):
+            yield (key,), data[key], False
+    for index, name in enumerate(data.get("authors") or []):
+        if isinstance(name, str):
+            yield ("authors", index), name, False
+    for name, org in (data.get("author_affiliations") or {}).items():
+        if isinstance(org, str):
+            yield ("author_affiliations", name), org, False
+    for index, link in enumerate(data.get("links") or []):
+        if isinstance(link, dict) and isinstance(link.get("label"), str):
+            yield ("links", index, "label"), link["label"], False
+    if isinstance(data.get("summary"), str):
+        yield ("summary",), data["summary"], True
+    for index, result in enumerate(data.get("key_results") or []):
+        if isinstance(result, str):
+            yield ("key_results", index), result, True
+    for index, tag in enumerate(data.get("tags") or []):
+        if isinstance(tag, str):
+            yield ("tags", index), tag, False
+
+
+def _outside_code(text: str) -> str:
+    return _CODE_SPAN.sub(lambda match: " " * len(match.group()), text)
+
+
+def check_text(document: Document, key_path: tuple, text: str, markdown: bool) -> Iterator[Finding]:
+    """Control characters, mis-decoded sequences, raw HTML and unsafe links in one string."""
+    field = ".".join(map(str, key_path))
+    allowed_whitespace = "\n\t" if markdown else ""
+    control = [char for char in _CONTROL.findall(text) if char not in allowed_whitespace]
+    if control or (not markdown and "\n" in text):
+        shown = repr(control[0]) if control else "a line break"
+        yield document.finding(key_path, "error", f"'{field}' contains the control character {shown}; remove it")
+    if looks_mis_decoded(text):
+        yield document.finding(key_path, "error",
+                               f"'{field}' contains mis-decoded text (such as '√ó' for '×' or '‚Äî' for '—'); "
+                               "re-copy it from the source or retype the characters", "mis-decoded")
+    prose = _outside_code(text) if markdown else text
+    if _HTML_TAG.search(prose):
+        where = "Markdown fields" if markdown else "plain-text fields"
+        yield document.finding(key_path, "error",
+                               f"'{field}' contains raw HTML, which {where} do not allow; use Markdown "
+                               "(**bold**, *italic*, [text](https://…)) or put code in `backticks`")
+    if markdown:
+        if "![" in prose:
+            yield document.finding(key_path, "error",
+                                   f"'{field}' embeds an image; images are not allowed, link to it instead")
+        for match in _MARKDOWN_TARGET.finditer(prose):
+            target = match.group(1) or match.group(2) or ""
+            if not target.lower().startswith(("http://", "https://")) or not is_safe_url(target):
+                yield document.finding(key_path, "error",
+                                       f"'{field}' links to {target!r}; Markdown links must be http(s) URLs")
+
+
+def check_links(document: Document, data: dict) -> Iterator[Finding]:
+    """Links that do not lead to the paper, or to the wrong year's conference."""
+    links = [link for link in data.get("links") or [] if isinstance(link, dict) and isinstance(link.get("url"), str)]
+    for index, link in enumerate(links):
+        url = link["url"]
+        if not is_safe_url(url):
+            continue
+        if reason := generic_page(url):
+            yield document.finding(("links", index, "url"), "warning",
+                                   f"link {url} points at {reason}, not at this paper; "
+                                   "replace it with the paper's own page (arXiv, OpenReview, proceedings)",
+                                   "generic-link")
+        year, record_year = venue_year_of(url), data.get("year")
+        if year and isinstance(record_year, int) and year != record_year:
+            yield document.finding(("links", index, "url"), "warning",
+                                   f"link {url} is a {year} conference page but the record says year "
+                                   f"{record_year}; check that it is the right paper and year", "venue-year")
+    if not any(link_kind(link["url"]) in PAPER_LINK_KINDS for link in links):
+        yield document.finding(("links",) if "links" in data else (), "warning",
+                               "no arXiv, OpenReview or proceedings link; add one so readers reach the paper",
+                               "no-paper-link")
+
+
 def check_record(document: Document, categories: set[str]) -> Iterator[Finding]:
-    """Rules for one record on its own: file name, schema, category."""
+    """Rules for one record on its own: file name, schema, category, text and links."""
     if not ID_PATTERN.match(document.stem):
         yield document.finding((), "error",
                                f"file name '{document.path.name}' must be a lowercase kebab-case id "
@@ -129,11 +224,60 @@ def check_record(document: Document, categories: set[str]) -> Iterator[Finding]:
     if not isinstance(document.data, dict):
         yield document.finding((), "error", "a record is a mapping of fields (title: …, category: …)")
         return
+    data = document.data
     yield from check_schema(document)
-    category = document.data.get("category")
+    category = data.get("category")
     if isinstance(category, str) and categories and category not in categories:
         yield document.finding(("category",), "error",
-                               f"unknown category '{category}'{_suggest(category, sorted(categories))}")
+                               f"unknown category '{category}'{suggest(category, sorted(categories))}")
+    for key_path, text, markdown in _texts(data):
+        yield from check_text(document, key_path, text, markdown)
+    if not data.get("authors"):
+        yield document.finding(("authors",) if "authors" in data else (), "warning",
+                               "no authors listed; add them from the paper's first page", "no-authors")
+    yield from check_links(document, data)
+
+
+def normalised_title(title: str) -> str:
+    """Case, punctuation and white space folded away, for spotting the same paper twice."""
+    kept = "".join(char if unicodedata.category(char)[0] in "LN" else " " for char in title.casefold())
+    return " ".join(kept.split())
+
+
+def check_across(documents: list[Document]) -> Iterator[Finding]:
+    """Rules between records, each a single pass over dictionaries: near-linear in the count."""
+    seen: dict[tuple[str, str], Document] = {}
+    prefixes: dict[str, list[Document]] = defaultdict(list)
+    for document in documents:
+        data = document.data if isinstance(document.data, dict) else {}
+        keys: list[tuple[tuple[str, str], tuple]] = []
+        title = data.get("title")
+        if isinstance(title, str):
+            keys.append((("title", normalised_title(title)), ("title",)))
+            if prefix := title_prefix(title):
+                prefixes[normalised_title(prefix)].append(document)
+        for index, link in enumerate(data.get("links") or []):
+            url = link.get("url") if isinstance(link, dict) else None
+            if isinstance(url, str):
+                for kind, found in (("arXiv id", arxiv_id(url)), ("OpenReview id", openreview_id(url))):
+                    if found:
+                        keys.append(((kind, found), ("links", index, "url")))
+        for key, where in dict(reversed(keys)).items():
+            if key in seen and seen[key] is not document:
+                kind, value = key
+                what = "title" if kind == "title" else f"{kind} {value}"
+                yield document.finding(where, "error",
+                                       f"the same paper is already listed in {seen[key].display} (same {what}); "
+                                       "keep one record and delete the other")
+            seen.setdefault(key, document)
+    for group in prefixes.values():
+        if len(group) > 1:
+            shared = title_prefix(group[0].data["title"])
+            for document in group:
+                others = ", ".join(other.display for other in group if other is not document)
+                yield document.finding(("title",), "warning",
+                                       f"another paper's title also starts '{shared}:' ({others}); "
+                                       "make sure the full title tells them apart", "shared-title-prefix")
 
 
 def validate(raw: RawData) -> list[Finding]:
@@ -141,4 +285,5 @@ def validate(raw: RawData) -> list[Finding]:
     findings, categories = _check_taxonomy(raw.taxonomy)
     for document in raw.papers:
         findings.extend(check_record(document, categories))
+    findings.extend(check_across(raw.papers))
     return sorted(findings)

@@ -1,0 +1,91 @@
+"""``python -m generator new``: scaffold a paper record that validates at once."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .links import label_for_url
+from .text import ID_PATTERN, paper_id_for
+from .write import write_text_atomic
+from .yamlio import dump_record
+
+# Commented hints for the fields a person must write, so the file validates as it is.
+HINTS = """\
+# Fill in what you know and delete the rest; never guess.
+# summary: |
+#   Two to four sentences in Markdown: the problem, the idea, the main result.
+# key_results:
+#   - Up to **2× faster** than the baseline on …
+# affiliation: Organisation of the whole author list
+# presentation: oral   # poster, spotlight, oral, tutorial, workshop, invited-talk
+# award: Best Paper
+# tags: []
+"""
+
+
+@dataclass
+class NewPaper:
+    """What the contributor told us about the paper."""
+
+    title: str
+    category: str
+    links: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    paper_id: str | None = None
+    venue: str | None = None
+    year: int | None = None
+
+
+def _link(spec: str) -> dict[str, str]:
+    """``URL`` or ``Label=URL``."""
+    label, separator, url = spec.partition("=")
+    if separator and not label.startswith(("http://", "https://")):
+        return {"label": label.strip(), "url": url.strip()}
+    return {"label": label_for_url(spec.strip()), "url": spec.strip()}
+
+
+def record_for(paper: NewPaper, added: dt.date) -> dict:
+    record: dict = {"title": paper.title.strip(), "category": paper.category, "authors": paper.authors}
+    if paper.venue:
+        record["venue"] = paper.venue
+    if paper.year:
+        record["year"] = paper.year
+    if paper.links:
+        record["links"] = [_link(spec) for spec in paper.links]
+    record["added"] = added
+    return record
+
+
+def write_new(papers_dir: Path, paper: NewPaper, added: dt.date, *, force: bool = False) -> Path:
+    """Write ``papers_dir/<id>.yaml``; refuse to replace a file unless ``force``."""
+    taken = {path.stem for path in papers_dir.glob("*.yaml")}
+    paper_id = paper.paper_id or paper_id_for(paper.title, taken)
+    if not ID_PATTERN.match(paper_id):
+        raise ValueError(f"id '{paper_id}' must be lowercase kebab-case (letters, digits, hyphens)")
+    path = papers_dir / f"{paper_id}.yaml"
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} already exists; choose another --id, or pass --force to replace it")
+    write_text_atomic(path, dump_record(record_for(paper, added)) + HINTS)
+    return path
+
+
+def prompt_missing(paper: NewPaper, categories: list[tuple[str, str]],
+                   ask: Callable[[str], str] = input) -> NewPaper:
+    """Ask on the terminal for what the flags left out."""
+    while not paper.title.strip():
+        paper.title = ask("Title: ")
+    if not paper.category:
+        for number, (category, title) in enumerate(categories, start=1):
+            print(f"  {number:2}. {title}  ({category})", file=sys.stderr)
+        choice = ask("Category (number or id): ").strip()
+        paper.category = categories[int(choice) - 1][0] if choice.isdigit() else choice
+    if not paper.authors:
+        paper.authors = [name.strip() for name in ask("Authors, comma-separated (blank if unknown): ").split(",")
+                         if name.strip()]
+    if not paper.links:
+        paper.links = [url.strip() for url in ask("Links, space-separated (arXiv, OpenReview…): ").split()]
+    return paper
