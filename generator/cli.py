@@ -78,11 +78,15 @@ def _new(args: argparse.Namespace) -> int:
         return 2
     added = dt.date.fromisoformat(args.added) if args.added else dt.date.today()
     path = write_new(entries / "papers", paper, added, force=args.force)
-    print(f"wrote {path}; fill in the summary, then run: python -m generator validate")
-    findings = [f for f in validate(load_entries(entries)) if f.path.endswith(path.name) and f.severity == "error"]
-    if findings:
-        print(format_findings(findings, "text"), file=sys.stderr)
+    errors = [finding for finding in validate(load_entries(entries))
+              if finding.path.endswith(f"/{path.name}") and finding.severity == "error"]
+    if errors and not args.force:
+        # The file did not exist before this command, so removing it loses nothing.
+        path.unlink()
+        print(format_findings(errors, "text"), file=sys.stderr)
+        print(f"error: {path.name} was not kept; fix the flags above and run again", file=sys.stderr)
         return 1
+    print(f"wrote {path}; fill in the summary, then run: python -m generator validate")
     return 0
 
 

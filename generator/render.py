@@ -16,9 +16,11 @@ import jinja2
 from . import escape
 from .findings import Finding
 from .model import Catalog, Paper
+from .validate import paper_schema
 
 DOCS_DIR = "docs"
 README = "README.md"
+CONTRIBUTING = "CONTRIBUTING.md"
 NAV_BEGIN = "# BEGIN generated nav: python -m generator build rewrites this block"
 NAV_END = "# END generated nav"
 
@@ -37,6 +39,34 @@ def github_anchor(heading: str) -> str:
         if char in " -_" or unicodedata.category(char)[0] in "LN"
     )
     return kept.replace(" ", "-")
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    """One row of the field reference."""
+
+    name: str
+    type: str
+    required: bool
+    description: str
+
+
+def schema_fields(schema: dict) -> list[SchemaField]:
+    """The record schema's properties, in schema order, for the contributor's field reference."""
+    def type_of(spec: dict) -> str:
+        if "enum" in spec:
+            return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
+        if spec.get("type") == "array":
+            return f"list of {type_of(spec['items'])}"
+        if spec.get("type") == "object" and "properties" not in spec:
+            return "mapping"
+        if spec.get("type") == "object":
+            return "{" + ", ".join(spec["properties"]) + "}"
+        return spec.get("format", spec.get("type", "any"))
+
+    required = set(schema.get("required", []))
+    return [SchemaField(name, type_of(spec), name in required, spec.get("description", ""))
+            for name, spec in schema["properties"].items()]
 
 
 QUALITY_RULES = ("no-authors", "generic-link", "venue-year", "no-paper-link", "shared-title-prefix")
@@ -138,4 +168,8 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
         for path, template, context in pages
     }
     outputs[README] = _tidy(env.get_template("readme.md.j2").render(**common))
+    contributing = _tidy(env.get_template("contributing.md.j2").render(
+        **common, fields=schema_fields(paper_schema())))
+    outputs[CONTRIBUTING] = contributing
+    outputs[f"{DOCS_DIR}/contributing.md"] = contributing
     return outputs

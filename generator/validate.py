@@ -246,7 +246,7 @@ def normalised_title(title: str) -> str:
 
 def check_across(documents: list[Document]) -> Iterator[Finding]:
     """Rules between records, each a single pass over dictionaries: near-linear in the count."""
-    seen: dict[tuple[str, str], Document] = {}
+    same_paper: dict[tuple[str, str], list[tuple[Document, tuple]]] = defaultdict(list)
     prefixes: dict[str, list[Document]] = defaultdict(list)
     for document in documents:
         data = document.data if isinstance(document.data, dict) else {}
@@ -263,13 +263,17 @@ def check_across(documents: list[Document]) -> Iterator[Finding]:
                     if found:
                         keys.append(((kind, found), ("links", index, "url")))
         for key, where in dict(reversed(keys)).items():
-            if key in seen and seen[key] is not document:
-                kind, value = key
-                what = "title" if kind == "title" else f"{kind} {value}"
-                yield document.finding(where, "error",
-                                       f"the same paper is already listed in {seen[key].display} (same {what}); "
-                                       "keep one record and delete the other")
-            seen.setdefault(key, document)
+            same_paper[key].append((document, where))
+    for (kind, value), group in same_paper.items():
+        if len(group) < 2:
+            continue
+        what = "title" if kind == "title" else f"{kind} {value}"
+        # Both files get the error: on a pull request, either may be the new one.
+        for document, where in group:
+            others = ", ".join(other.display for other, _ in group if other is not document)
+            yield document.finding(where, "error",
+                                   f"the same paper is already listed in {others} (same {what}); "
+                                   "keep one record and delete the other", "duplicate")
     for group in prefixes.values():
         if len(group) > 1:
             shared = title_prefix(group[0].data["title"])

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import REPO, SEED_LIST, SEED_RENDERED, generator
 
+from conftest import REPO, SEED_LIST, SEED_RENDERED, generator
 from generator.importer import import_markdown, write_import
 from generator.text import looks_mis_decoded
 
