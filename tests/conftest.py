@@ -22,7 +22,7 @@ GENERATED_IN_DOCS = {"index.md", "sections", "papers", ".generated.json"}
 def copy_project(destination: Path) -> Path:
     """Copy the project's sources (not its generated pages) to ``destination``."""
     destination.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "README.md", "pyproject.toml"):
+    for name in ("mkdocs.yml", "README.md", "CONTRIBUTING.md", "pyproject.toml"):
         shutil.copy2(REPO / name, destination / name)
     shutil.copytree(REPO / "entries", destination / "entries")
     shutil.copytree(REPO / "generator", destination / "generator",
