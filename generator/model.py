@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .links import arxiv_id, link_kind, openreview_id
@@ -14,6 +15,13 @@ class Link:
     label: str
     url: str
     kind: str
+
+
+@dataclass(frozen=True)
+class Tag:
+    id: str
+    title: str
+    description: str
 
 
 @dataclass(frozen=True)
@@ -97,8 +105,14 @@ class Catalog:
     description: str
     sections: tuple[Section, ...]
     papers_by_id: dict[str, Paper] = field(repr=False)
+    tags: tuple[Tag, ...] = ()
     repository: str | None = None
     branch: str = "main"
+    site_url: str | None = None
+
+    @cached_property
+    def tags_by_id(self) -> dict[str, Tag]:
+        return {tag.id: tag for tag in self.tags}
 
     def edit_url(self, paper: Paper) -> str | None:
         """Where a contributor edits a paper's record on the forge, if the repository is known."""
@@ -106,13 +120,22 @@ class Catalog:
             return None
         return f"{self.repository.rstrip('/')}/edit/{self.branch}/{paper.source}"
 
-    @property
+    # Cached: templates ask for these many times, and the catalog never changes once built.
+    @cached_property
     def papers(self) -> tuple[Paper, ...]:
         return tuple(paper for section in self.sections for paper in section.papers)
 
-    @property
+    @cached_property
     def subsections(self) -> tuple[Subsection, ...]:
         return tuple(sub for section in self.sections for sub in section.subsections)
+
+    @cached_property
+    def sections_by_id(self) -> dict[str, Section]:
+        return {section.id: section for section in self.sections}
+
+    @cached_property
+    def subsections_by_category(self) -> dict[str, Subsection]:
+        return {sub.category: sub for sub in self.subsections}
 
 
 def _paper(paper_id: str, data: dict[str, Any], source: str) -> Paper:
@@ -170,6 +193,9 @@ def build_catalog(raw: RawData) -> Catalog:
         description=raw.taxonomy.data["description"],
         sections=tuple(sections),
         papers_by_id=dict(sorted(papers_by_id.items())),
+        tags=tuple(Tag(tag["id"], tag["title"], tag.get("description", ""))
+                   for tag in (raw.tags.data["tags"] if raw.tags else [])),
         repository=raw.taxonomy.data.get("repository"),
         branch=raw.taxonomy.data.get("branch", "main"),
+        site_url=raw.taxonomy.data.get("site_url"),
     )

@@ -14,8 +14,11 @@ from urllib.parse import quote
 import jinja2
 
 from . import escape
+from .exports import bibtex_text, code_fence, papers_csv, papers_json
 from .findings import Finding
+from .indexes import author_index, explorer_data, highlights, recently_added, statistics, tag_counts
 from .model import Catalog, Paper
+from .related import related_papers
 from .validate import paper_schema
 
 DOCS_DIR = "docs"
@@ -115,6 +118,8 @@ def _environment() -> jinja2.Environment:
         yaml_str=escape.yaml_string,
         url=safe_url,
         anchor=github_anchor,
+        bibtex=bibtex_text,
+        fence=code_fence,
     )
     return env
 
@@ -124,18 +129,34 @@ def _tidy(text: str) -> str:
     return _MULTI_BLANK.sub("\n\n", text).strip() + "\n"
 
 
-def _pages(catalog: Catalog) -> list[tuple[str, str, dict]]:
-    """Every page as (output path under docs/, template, context)."""
-    pages: list[tuple[str, str, dict]] = [("index.md", "home.md.j2", {"root": ""})]
+def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, dict]]:
+    """Every page and download as (output path under docs/, template, context)."""
+    letters, author_anchors = author_index(catalog)
+    related = related_papers(catalog)
+    groups = highlights(catalog)
+    shared = {"author_anchors": author_anchors, "highlights": groups}
+    pages: list[tuple[str, str, dict]] = [
+        ("index.md", "home.md.j2", {"root": "", "recent": recently_added(catalog), **shared}),
+        ("all.md", "explorer.md.j2", {"root": "", "explorer_data": explorer_data(catalog)}),
+        ("authors.md", "authors.md.j2", {"root": "", "letters": letters}),
+        ("tags.md", "tags.md.j2", {"root": "", "tag_counts": tag_counts(catalog)}),
+        ("highlights.md", "highlights.md.j2", {"root": "", **shared}),
+        ("stats.md", "stats.md.j2", {"root": "", "charts": statistics(catalog)}),
+        ("quality.md", "quality.md.j2", {"root": "", "groups": quality_groups(catalog, warnings)}),
+        ("papers.bib", "papers.bib.j2", {"papers": catalog.papers}),
+        ("feed.xml", "feed.xml.j2", {"feed_papers": recently_added(catalog, count=len(catalog.papers))}),
+    ]
     for section in catalog.sections:
         pages.append((f"sections/{section.id}/index.md", "section.md.j2",
                       {"root": "../../", "section": section}))
+        pages.append((f"sections/{section.id}/{section.id}.bib", "papers.bib.j2", {"papers": section.papers}))
         for subsection in section.subsections:
             pages.append((f"sections/{section.id}/{subsection.id}.md", "subsection.md.j2",
-                          {"root": "../../", "section": section, "subsection": subsection}))
+                          {"root": "../../", "section": section, "subsection": subsection, **shared}))
             pages.extend(
                 (f"papers/{paper.id}.md", "paper.md.j2",
-                 {"root": "../", "paper": paper, "section": section, "subsection": subsection})
+                 {"root": "../", "paper": paper, "section": section, "subsection": subsection,
+                  "related": related, **shared})
                 for paper in subsection.papers
             )
     return pages
@@ -161,12 +182,12 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the project root."""
     env = _environment()
     common = {"catalog": catalog}
-    pages = [*_pages(catalog),
-             ("quality.md", "quality.md.j2", {"root": "", "groups": quality_groups(catalog, warnings)})]
     outputs = {
         f"{DOCS_DIR}/{path}": _tidy(env.get_template(template).render(**common, **context))
-        for path, template, context in pages
+        for path, template, context in _pages(catalog, warnings)
     }
+    outputs[f"{DOCS_DIR}/papers.json"] = papers_json(catalog)
+    outputs[f"{DOCS_DIR}/papers.csv"] = papers_csv(catalog)
     outputs[README] = _tidy(env.get_template("readme.md.j2").render(**common))
     contributing = _tidy(env.get_template("contributing.md.j2").render(
         **common, fields=schema_fields(paper_schema())))

@@ -215,7 +215,28 @@ def check_links(document: Document, data: dict) -> Iterator[Finding]:
                                "no-paper-link")
 
 
-def check_record(document: Document, categories: set[str]) -> Iterator[Finding]:
+def _check_tags(tags: Document | None) -> tuple[list[Finding], set[str]]:
+    """The tag vocabulary's shape; returns findings and the known tag ids."""
+    if tags is None:
+        return [], set()
+    data = tags.data
+    if not isinstance(data, dict) or not isinstance(data.get("tags"), list):
+        return [tags.finding((), "error", "tags.yml needs 'tags:', a list of {id, title, description}")], set()
+    findings: list[Finding] = []
+    known: set[str] = set()
+    for index, tag in enumerate(data["tags"]):
+        where = ("tags", index)
+        if not isinstance(tag, dict):
+            findings.append(tags.finding(where, "error", "a tag is a mapping {id, title, description}"))
+            continue
+        findings.extend(_check_node(tags, where, tag, known))
+        for key in ("title", "description"):
+            if isinstance(tag.get(key), str):
+                findings.extend(check_text(tags, (*where, key), tag[key], markdown=False))
+    return findings, known
+
+
+def check_record(document: Document, categories: set[str], tag_ids: set[str] | None = None) -> Iterator[Finding]:
     """Rules for one record on its own: file name, schema, category, text and links."""
     if not ID_PATTERN.match(document.stem):
         yield document.finding((), "error",
@@ -232,6 +253,11 @@ def check_record(document: Document, categories: set[str]) -> Iterator[Finding]:
                                f"unknown category '{category}'{suggest(category, sorted(categories))}")
     for key_path, text, markdown in _texts(data):
         yield from check_text(document, key_path, text, markdown)
+    for index, tag in enumerate(data.get("tags") or []):
+        if tag_ids is not None and isinstance(tag, str) and tag not in tag_ids:
+            yield document.finding(("tags", index), "error",
+                                   f"unknown tag '{tag}'{suggest(tag, sorted(tag_ids))}; tags come from "
+                                   "entries/tags.yml (add it there first if it is really new)")
     if not data.get("authors"):
         yield document.finding(("authors",) if "authors" in data else (), "warning",
                                "no authors listed; add them from the paper's first page", "no-authors")
@@ -287,7 +313,9 @@ def check_across(documents: list[Document]) -> Iterator[Finding]:
 def validate(raw: RawData) -> list[Finding]:
     """Every finding for the data set, errors and warnings, in file order."""
     findings, categories = _check_taxonomy(raw.taxonomy)
+    tag_findings, tag_ids = _check_tags(raw.tags)
+    findings.extend(tag_findings)
     for document in raw.papers:
-        findings.extend(check_record(document, categories))
+        findings.extend(check_record(document, categories, tag_ids if raw.tags else None))
     findings.extend(check_across(raw.papers))
     return sorted(findings)

@@ -1,0 +1,172 @@
+/* The "All papers" explorer: filters, sorting and a shareable URL state.
+ * Plain script, no dependencies; runs on every page load, including Material's
+ * instant navigation (document$), and does nothing on pages without the explorer. */
+(function () {
+  "use strict";
+
+  var PAGE_SIZE = 200;
+  var FILTERS = ["q", "section", "tag", "type", "code"];
+
+  function fold(text) {
+    return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
+  }
+
+  function init() {
+    var root = document.getElementById("pl-explorer");
+    if (!root || root.dataset.ready) return;
+    root.dataset.ready = "1";
+
+    var data = JSON.parse(document.getElementById("pl-explorer-data").textContent);
+    var template = document.getElementById("pl-link-template");
+    var templateHref = template.getAttribute("href");
+    var templateId = template.dataset.id;
+    var form = root.querySelector("form");
+    var tbody = document.getElementById("pl-rows");
+    var count = document.getElementById("pl-count");
+    var more = document.getElementById("pl-more");
+    var headers = root.querySelectorAll("th[aria-sort]");
+    var tagTitles = data.tags;
+    var state = { sort: "category", dir: "asc", shown: PAGE_SIZE };
+
+    data.rows.forEach(function (row, index) {
+      row.order = index;
+      row.haystack = fold([row.title, row.authors, row.arxiv || "", row.id,
+        row.tags.map(function (t) { return tagTitles[t] || t; }).join(" ")].join(" "));
+    });
+
+    function readUrl() {
+      var params = new URLSearchParams(window.location.search);
+      FILTERS.forEach(function (name) {
+        var field = form.elements[name];
+        if (field.type === "checkbox") field.checked = params.get(name) === "1";
+        else field.value = params.get(name) || "";
+      });
+      var sort = params.get("sort");
+      if (sort) {
+        state.sort = sort.replace(/^-/, "");
+        state.dir = sort.charAt(0) === "-" ? "desc" : "asc";
+      }
+    }
+
+    function writeUrl() {
+      var params = new URLSearchParams(window.location.search);
+      FILTERS.forEach(function (name) {
+        var field = form.elements[name];
+        var value = field.type === "checkbox" ? (field.checked ? "1" : "") : field.value.trim();
+        if (value) params.set(name, value); else params.delete(name);
+      });
+      if (state.sort !== "category" || state.dir !== "asc") {
+        params.set("sort", (state.dir === "desc" ? "-" : "") + state.sort);
+      } else {
+        params.delete("sort");
+      }
+      var query = params.toString();
+      var url = window.location.pathname + (query ? "?" + query : "") + window.location.hash;
+      try { window.history.replaceState(window.history.state, "", url); } catch (error) { /* file:// in some browsers */ }
+    }
+
+    function matches(row) {
+      var words = fold(form.elements.q.value).split(/\s+/).filter(Boolean);
+      for (var i = 0; i < words.length; i++) if (row.haystack.indexOf(words[i]) < 0) return false;
+      var section = form.elements.section.value;
+      if (section && row.category !== section && row.category.split("/")[0] !== section) return false;
+      var tag = form.elements.tag.value;
+      if (tag && row.tags.indexOf(tag) < 0) return false;
+      var type = form.elements.type.value;
+      if (type === "award" && !row.award) return false;
+      if (type && type !== "award" && row.presentation !== type) return false;
+      if (form.elements.code.checked && !row.code) return false;
+      return true;
+    }
+
+    function compare(a, b) {
+      var key = state.sort, result;
+      if (key === "category") result = a.order - b.order;
+      else result = fold(a[key] || "\uffff").localeCompare(fold(b[key] || "\uffff")) || a.order - b.order;
+      return state.dir === "desc" ? -result : result;
+    }
+
+    function cell(tr, content) {
+      var td = document.createElement("td");
+      if (content instanceof Node) td.appendChild(content); else td.textContent = content;
+      tr.appendChild(td);
+      return td;
+    }
+
+    function rowElement(row) {
+      var tr = document.createElement("tr");
+      var link = document.createElement("a");
+      link.href = templateHref.split(templateId).join(row.id);
+      link.textContent = row.title;
+      var title = cell(tr, link);
+      if (row.award) {
+        var badge = document.createElement("span");
+        badge.className = "pl-badge pl-badge--award";
+        badge.textContent = "🏆 " + row.award;
+        title.appendChild(document.createTextNode(" "));
+        title.appendChild(badge);
+      }
+      if (row.presentation === "oral" || row.presentation === "spotlight" || row.presentation === "tutorial") {
+        var kind = document.createElement("span");
+        kind.className = "pl-badge pl-badge--" + row.presentation;
+        kind.textContent = row.presentation.charAt(0).toUpperCase() + row.presentation.slice(1);
+        title.appendChild(document.createTextNode(" "));
+        title.appendChild(kind);
+      }
+      cell(tr, row.authors || "—");
+      cell(tr, row.subsection);
+      cell(tr, row.tags.map(function (t) { return tagTitles[t] || t; }).join(", "));
+      cell(tr, row.added || "");
+      return tr;
+    }
+
+    function render() {
+      var rows = data.rows.filter(matches).sort(compare);
+      var fragment = document.createDocumentFragment();
+      rows.slice(0, state.shown).forEach(function (row) { fragment.appendChild(rowElement(row)); });
+      tbody.replaceChildren(fragment);
+      count.textContent = rows.length === data.rows.length
+        ? rows.length + " papers"
+        : rows.length + " of " + data.rows.length + " papers";
+      more.hidden = rows.length <= state.shown;
+      headers.forEach(function (th) {
+        var key = th.querySelector("button").dataset.sort;
+        th.setAttribute("aria-sort", key === state.sort ? (state.dir === "asc" ? "ascending" : "descending") : "none");
+      });
+    }
+
+    function update() {
+      state.shown = PAGE_SIZE;
+      writeUrl();
+      render();
+    }
+
+    form.addEventListener("submit", function (event) { event.preventDefault(); });
+    form.addEventListener("input", update);
+    form.addEventListener("change", update);
+    form.addEventListener("reset", function () { window.setTimeout(update, 0); });
+    headers.forEach(function (th) {
+      th.querySelector("button").addEventListener("click", function () {
+        var key = this.dataset.sort;
+        state.dir = state.sort === key && state.dir === "asc" ? "desc" : "asc";
+        state.sort = key;
+        update();
+      });
+    });
+    more.addEventListener("click", function () {
+      state.shown += PAGE_SIZE;
+      render();
+    });
+
+    readUrl();
+    render();
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
