@@ -11,6 +11,7 @@ from .build import Project, generate
 from .findings import DataError, errors_in, format_findings
 from .importer import ImportError_, import_markdown, write_import
 from .load import load_entries
+from .offline import build_offline_site, write_single_file, zip_folder
 from .scaffold import NewPaper, prompt_missing, write_new
 from .validate import suggest, validate
 
@@ -90,6 +91,23 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _export_offline(args: argparse.Namespace) -> int:
+    project = Project(Path(args.root))
+    out = Path(args.out)
+    if args.single_file:
+        target = out if out.suffix == ".html" else out / "index.html"
+        write_single_file(project, target)
+        print(f"wrote {target}: the whole list in one HTML file")
+        return 0
+    build_offline_site(project, out)
+    print(f"built the offline site in {out}; open {out / 'index.html'}")
+    if args.zip:
+        archive = out.with_suffix(".zip")
+        zip_folder(out, archive)
+        print(f"zipped it to {archive}")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     main_parser.add_argument("--root", default=".", help="project folder (default: current)")
@@ -119,6 +137,13 @@ def parser() -> argparse.ArgumentParser:
     new.add_argument("--no-input", action="store_true", help="never prompt, even on a terminal")
     new.set_defaults(run=_new)
 
+    offline = commands.add_parser("export-offline", help="the site for file:// use, or one HTML file")
+    offline.add_argument("out", help="folder for the site (or .html file with --single-file)")
+    offline.add_argument("--zip", action="store_true", help="also pack the folder into OUT.zip")
+    offline.add_argument("--single-file", action="store_true",
+                         help="write one self-contained HTML file of the whole list instead")
+    offline.set_defaults(run=_export_offline)
+
     importer = commands.add_parser("import-markdown", help="import a list in the seed's Markdown format")
     importer.add_argument("file")
     importer.add_argument("--out", required=True, help="folder for taxonomy.yml and papers/")
@@ -137,6 +162,6 @@ def main(argv: list[str] | None = None) -> int:
         count = len(errors_in(error.findings))
         print(f"{count} error{'s' if count != 1 else ''}: nothing was written", file=sys.stderr)
         return 1
-    except (ImportError_, FileExistsError, ValueError) as error:
+    except (ImportError_, FileExistsError, ValueError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

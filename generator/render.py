@@ -9,9 +9,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+import markdown
+from markupsafe import Markup
 
 from . import escape
 from .exports import bibtex_text, code_fence, papers_csv, papers_json
@@ -99,6 +102,7 @@ def quality_groups(catalog: Catalog, warnings: list[Finding]) -> list[QualityGro
     return groups
 
 
+_SINGLE_FILE_CSS = Markup((Path(__file__).parent / "templates" / "single.css").read_text("utf-8"))
 _MULTI_BLANK = re.compile(r"\n{3,}")
 
 
@@ -160,6 +164,24 @@ def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, di
                 for paper in subsection.papers
             )
     return pages
+
+
+def _markdown_html(text: str) -> Markup:
+    """A Markdown field as HTML, after the same neutralising the site's pages get."""
+    return Markup(markdown.markdown(escape.markdown_block(text), extensions=["sane_lists"]))
+
+
+def render_single_file(catalog: Catalog) -> str:
+    """One self-contained HTML document of the whole list (HTML-escaping template)."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(__package__, "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(markdown=_markdown_html, url=safe_url)
+    return env.get_template("single.html.j2").render(catalog=catalog, css=_SINGLE_FILE_CSS)
 
 
 def render_nav(catalog: Catalog) -> str:

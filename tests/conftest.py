@@ -66,3 +66,16 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("site-build") / "project")
     mkdocs_build(root)
     return root / "site"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    """Save a screenshot next to the test report when a browser test fails."""
+    outcome = yield
+    report = outcome.get_result()
+    page = getattr(item, "browser_page", None)
+    if report.failed and page is not None and not page.is_closed():
+        folder = REPO / "test-results" / "failures"
+        folder.mkdir(parents=True, exist_ok=True)
+        name = "".join(char if char.isalnum() or char in "-_." else "_" for char in item.nodeid)
+        page.screenshot(path=str(folder / f"{name}.png"), full_page=True)

@@ -5,7 +5,8 @@
   "use strict";
 
   var PAGE_SIZE = 200;
-  var FILTERS = ["q", "section", "tag", "type", "code"];
+  // "q" would collide with Material, which opens its search box for a ?q= parameter.
+  var FILTERS = ["text", "section", "tag", "type", "code"];
 
   function fold(text) {
     return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -66,7 +67,7 @@
     }
 
     function matches(row) {
-      var words = fold(form.elements.q.value).split(/\s+/).filter(Boolean);
+      var words = fold(form.elements.text.value).split(/\s+/).filter(Boolean);
       for (var i = 0; i < words.length; i++) if (row.haystack.indexOf(words[i]) < 0) return false;
       var section = form.elements.section.value;
       if (section && row.category !== section && row.category.split("/")[0] !== section) return false;

@@ -1,0 +1,218 @@
+"""Real-browser checks in Debian's Chromium, on the hosted build and on the offline export."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, fresh_profile, require_chromium, serve
+from conftest import copy_project, generator
+
+AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
+MODES = ("hosted", "offline")
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("offline") / "project")
+    out = root.parent / "export"
+    generator(root, "export-offline", str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def sites(built_site: Path, offline_site: Path) -> Iterator[dict[str, str]]:
+    with serve(built_site) as hosted:
+        yield {"hosted": hosted, "offline": offline_site.resolve().as_uri() + "/"}
+
+
+def page_url(sites: dict[str, str], mode: str, path: str) -> str:
+    """``path`` is the hosted path ("", "all/", "papers/arnold/"); the offline build uses .html files."""
+    if mode == "offline":
+        path = (path.rstrip("/") or "index") + ".html" if path.endswith("/") or not path else path
+    return sites[mode] + path
+
+
+@pytest.fixture(scope="session")
+def context(tmp_path_factory: pytest.TempPathFactory):
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(fresh_profile(tmp_path_factory.mktemp("chromium"))), executable_path=str(CHROMIUM),
+            headless=True, args=LAUNCH_ARGS, viewport={"width": 1280, "height": 900})
+        yield context
+        context.close()
+
+
+class Watched:
+    """A page with everything it logs and requests recorded."""
+
+    def __init__(self, page, allowed_prefix: str) -> None:
+        self.page, self.allowed_prefix = page, allowed_prefix
+        self.errors: list[str] = []
+        self.foreign: list[str] = []
+        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
+        page.on("pageerror", lambda error: self.errors.append(str(error)))
+        page.on("request", self._request)
+
+    def _request(self, request) -> None:
+        url = request.url
+        if url.startswith((self.allowed_prefix, "data:", "blob:", "about:")):
+            return
+        if self.allowed_prefix.startswith("file:") and url.startswith("file:"):
+            return
+        self.foreign.append(url)
+
+    def goto(self, url: str) -> None:
+        self.page.goto(url, wait_until="load")
+        self.page.wait_for_function("() => document.querySelector('.md-content') !== null")
+
+
+@pytest.fixture(params=MODES)
+def watched(request, context, sites) -> Iterator[tuple[Watched, str]]:
+    mode = request.param
+    base = sites[mode]
+    allowed = base if mode == "offline" else f"{urlsplit(base).scheme}://{urlsplit(base).netloc}/"
+    page = context.new_page()
+    watcher = Watched(page, allowed)
+    request.node.browser_page = page
+    yield watcher, mode
+    page.close()
+    assert watcher.foreign == [], f"requests left the site: {watcher.foreign}"
+    assert watcher.errors == [], f"console errors: {watcher.errors}"
+
+
+def _screenshot(watched: Watched, name: str) -> None:
+    folder = ARTIFACTS / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    watched.page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
+
+
+@pytest.mark.parametrize(("query", "paper_id"), [
+    ("Arnold", "arnold"),
+    ("Douillard", "communication-efficient-language-model-training-scales"),
+    ("2510.27257", "synergistic-tensor-and-pipeline-parallelism"),
+])
+def test_search_finds_the_paper(watched, sites, query: str, paper_id: str):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, ""))
+    page = watcher.page
+    page.keyboard.press("/")
+    search = page.locator("input.md-search__input")
+    search.wait_for(state="visible")
+    started = time.monotonic()
+    search.press_sequentially(query)
+    first = page.locator(".md-search-result__item a.md-search-result__link").first
+    first.wait_for(state="attached", timeout=5000)
+    elapsed = time.monotonic() - started
+    assert elapsed < 2.0, f"first result after {elapsed:.2f} s"
+    assert f"papers/{paper_id}" in first.get_attribute("href"), first.get_attribute("href")
+    if query == "Arnold":
+        _screenshot(watcher, f"{mode}-search")
+
+
+def test_nav_shows_the_taxonomy_in_order(watched, sites):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, ""))
+    tabs = [text.strip() for text in watcher.page.locator(".md-tabs__item").all_inner_texts()]
+    assert tabs[:4] == ["Home", "1. Systems", "2. System-Algorithm Co-design", "3. Algorithm"], tabs
+    _screenshot(watcher, f"{mode}-home")
+
+
+def _count(page) -> str:
+    return page.locator("#pl-count").inner_text()
+
+
+def test_explorer_filters_sort_and_keep_state_in_the_url(watched, sites):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, "all/"))
+    page = watcher.page
+    page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length > 0")
+    total = page.locator("#pl-rows tr").count()
+    assert _count(page) == f"{total} papers"
+    page.fill("#pl-q", "attention")
+    page.wait_for_function("(n) => document.querySelectorAll('#pl-rows tr').length < n", arg=total)
+    filtered = page.locator("#pl-rows tr").count()
+    assert 0 < filtered < total and _count(page) == f"{filtered} of {total} papers"
+    page.select_option("#pl-tag", "attention")
+    page.check("#pl-code")
+    page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length === 2")
+    titles = page.locator("#pl-rows tr td:first-child a").all_inner_texts()
+    assert {t.split(":")[0] for t in titles} == {"FlashBias", "MoBA"}
+    page.click("th button[data-sort='title']")
+    page.click("th button[data-sort='title']")
+    assert page.locator("th[aria-sort='descending'] button").inner_text() == "Title"
+    assert page.locator("#pl-rows tr td:first-child a").all_inner_texts() == sorted(titles, reverse=True)
+    assert "text=attention" in page.url and "tag=attention" in page.url and "code=1" in page.url
+    _screenshot(watcher, f"{mode}-explorer")
+    page.reload(wait_until="load")
+    page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length === 2")
+    assert page.input_value("#pl-q") == "attention"
+    assert page.locator("#pl-rows tr td:first-child a").all_inner_texts() == sorted(titles, reverse=True)
+    link = page.locator("#pl-rows tr td:first-child a").first
+    link.click()
+    page.wait_for_load_state("load")
+    assert "papers/moba" in page.url
+
+
+def test_explorer_is_usable_from_the_keyboard(watched, sites):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, "all/"))
+    page = watcher.page
+    page.focus("#pl-q")
+    page.keyboard.type("lora")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "pl-section"
+    page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length === 3")
+
+
+def test_tag_page_lists_its_papers(watched, sites):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, "tags/"))
+    page = watcher.page
+    section = page.locator("[id='tag:lora']")
+    assert section.count() == 1
+    links = page.locator("[id='tag:lora'] + ul a").evaluate_all("(links) => links.map(a => a.href)")
+    assert sorted(href.rsplit("/", 2)[-2 if mode == "hosted" else -1].replace(".html", "") for href in links) == [
+        "fvae-lora", "gainlora", "loquetier"]
+
+
+def test_paper_page_works_with_copy_button_and_theme_toggle(watched, sites):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, "papers/gated-attention-for-large-language-models/"))
+    page = watcher.page
+    assert page.locator("h1").inner_text().replace("¶", "").strip() == "Gated Attention for Large Language Models"
+    copy = page.locator(".highlight button[data-md-type='copy']").first
+    copy.wait_for(state="attached")
+    assert "@inproceedings{gated-attention" in page.locator(".highlight code").first.inner_text()
+    copy.click()
+    scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
+    page.locator("form[data-md-component='palette'] label:visible").first.click()
+    assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme
+    _screenshot(watcher, f"{mode}-paper")
+
+
+@pytest.mark.parametrize("path", ["", "sections/systems/memory-efficient-training/",
+                                  "papers/gated-attention-for-large-language-models/", "all/"])
+def test_no_serious_accessibility_violations(watched, sites, path: str):
+    watcher, mode = watched
+    if mode == "offline":
+        pytest.skip("the markup is the same as the hosted build's; scanned there")
+    watcher.goto(page_url(sites, mode, path))
+    page = watcher.page
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == [], json.dumps(serious, indent=1)
+    if path.startswith("sections"):
+        _screenshot(watcher, f"{mode}-subsection")

@@ -1,0 +1,44 @@
+"""`python -m generator export-offline`: the file:// site, its zip, and the single-file edition."""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from pathlib import Path
+
+import yaml
+
+from conftest import REPO, generator
+
+
+def test_zip_holds_the_whole_offline_site(project: Path, tmp_path: Path):
+    out = tmp_path / "neurips-2025"
+    generator(project, "export-offline", str(out), "--zip")
+    archive = out.with_suffix(".zip")
+    names = set(zipfile.ZipFile(archive).namelist())
+    for expected in ("index.html", "all.html", "papers/arnold.html", "search/search_index.js",
+                     "assets/vendor/iframe-worker/shim.js", "papers.bib"):
+        assert f"neurips-2025/{expected}" in names, expected
+    index = (out / "index.html").read_text("utf-8")
+    assert "unpkg.com" not in index and "fonts.googleapis" not in index
+    assert "assets/vendor/iframe-worker/shim.js" in index
+    assert 'type="application/atom+xml"' not in index
+    first = archive.read_bytes()
+    zipfile.ZipFile(archive).testzip()
+    generator(project, "export-offline", str(out), "--zip")
+    assert archive.read_bytes() == first, "the same site must give the same archive"
+
+
+def test_single_file_is_self_contained_and_complete(project: Path, tmp_path: Path):
+    target = tmp_path / "list.html"
+    generator(project, "export-offline", str(target), "--single-file")
+    html = target.read_text("utf-8")
+    assert not re.search(r'<(?:link|script|img|iframe)\b', html), "no external or inline resources"
+    assert "<style>" in html and "@media print" in html and "page-break-before: always" in html
+    assert 'content: " <" attr(href) ">"' in html
+    for path in (REPO / "entries" / "papers").glob("*.yaml"):
+        title = yaml.safe_load(path.read_text("utf-8"))["title"]
+        assert title.replace("&", "&amp;") in html, title
+    assert html.count('<article class="paper"') == 42
+    assert html.count('<section class="section"') == 3
+    assert "<strong>12% throughput improvement for LLMs</strong>" in html
