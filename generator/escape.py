@@ -18,6 +18,8 @@ import re
 # differs between Markdown implementations.
 _INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)")
 _WHITESPACE = re.compile(r"\s+")
+# Control characters are invisible, and most are not even allowed in XML (the feed).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _LINK_TARGET = re.compile(r"(\]\(\s*)([^)\s]*)")
 _REFERENCE_DEFINITION = re.compile(r"^(\s*\[[^\]]*\]:\s*)(\S+)", re.MULTILINE)
@@ -34,7 +36,8 @@ def _reference(char: str) -> str:
 
 def markdown_text(text: str) -> str:
     """Plain text as inline Markdown that renders to exactly this text, on one line."""
-    return _INLINE_SPECIAL.sub(lambda match: _reference(match.group()), _WHITESPACE.sub(" ", text).strip())
+    flat = _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    return _INLINE_SPECIAL.sub(lambda match: _reference(match.group()), flat)
 
 
 def is_safe_url(url: str) -> bool:
@@ -66,6 +69,7 @@ def markdown_block(text: str) -> str:
     Emphasis, inline code, lists and http(s) links keep working. Code spans are
     left alone because Markdown already shows their content literally.
     """
+    text = _CONTROL.sub("", text)
     pieces, last = [], 0
     for match in _CODE_SPAN.finditer(text):
         pieces.append(_neutralise_prose(text[last:match.start()]))
@@ -77,7 +81,7 @@ def markdown_block(text: str) -> str:
 
 def html_text(text: str) -> str:
     """Text for places that Material outputs as raw HTML (page titles in front matter)."""
-    return html.escape(_WHITESPACE.sub(" ", text).strip(), quote=True)
+    return html.escape(_WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip(), quote=True)
 
 
 def yaml_string(text: str) -> str:

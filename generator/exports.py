@@ -62,7 +62,9 @@ def papers_json(catalog: Catalog) -> str:
 def papers_csv(catalog: Catalog) -> str:
     """One row per paper; list fields joined with "; " (links with " ")."""
     stream = io.StringIO()
-    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore")
+    # Every field quoted: a carriage return inside a value would otherwise end the row.
+    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore",
+                            quoting=csv.QUOTE_ALL)
     writer.writeheader()
     for paper in catalog.papers:
         record = paper_record(paper, catalog)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -106,6 +107,7 @@ _SINGLE_FILE_CSS = Markup((Path(__file__).parent / "templates" / "single.css").r
 _MULTI_BLANK = re.compile(r"\n{3,}")
 
 
+@cache
 def _environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader(__package__, "templates"),

@@ -1,0 +1,157 @@
+"""Property-based proof that record text can never become markup, whatever it holds.
+
+Every text field of a record gets arbitrary Unicode (with the validator bypassed) and
+must come out of every output as the same text: no new HTML element or attribute, no
+broken Markdown structure, and exports that parse back to the same values.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+
+import bibtexparser
+import markdown
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.findings import Finding
+from generator.load import Document, RawData
+from generator.model import build_catalog
+from generator.render import render_all
+
+NASTY = ["|", "*", "_", "#", "[", "]", "<", ">", "&", "$", "`", "``", "\n", "\t", "\\", "{", "}", "!", "~",
+         "{{ 1 + 1 }}", "{% raw %}", "{#", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+         "javascript:alert(1)", "[x](javascript:alert(1))", "![i](https://t.example/p.png)", "&lt;b&gt;",
+         "&#60;script&#62;", "</textarea>", "-->", "<!--", "{: onclick=alert(1) }", "\u202eevil", "שלום",
+         "مرحبا", "👩‍🔬", "\u0000", "---", "===", "1. ", "- ", "> ", "    code", "\r\n", "%", "\"", "'", "@"]
+text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), min_size=1, max_size=6).map("".join)
+text = text.filter(lambda value: value.strip())
+
+# The site's extensions, with plain fenced code: syntax colouring would split code into spans.
+MKDOCS_EXTENSIONS = ["attr_list", "md_in_html", "tables", "admonition", "toc", "fenced_code"]
+PLAIN_FIELDS = ("title", "author", "affiliation", "label", "tag_title")
+SAFE_TAGS = {"p", "em", "strong", "code", "a", "ul", "ol", "li", "br", "hr", "pre", "span"}
+
+
+class _Tags(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, tuple[str, ...]]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.elements.append((tag, tuple(sorted(name for name, _ in attrs))))
+
+
+def _elements(markup: str) -> list[tuple[str, tuple[str, ...]]]:
+    parser = _Tags()
+    parser.feed(markup)
+    return parser.elements
+
+
+def _catalog(field: str, value: str):
+    plain = {name: "Plain" for name in PLAIN_FIELDS}
+    plain[field] = value if field in PLAIN_FIELDS else "Plain"
+    markdown_value = value if field in ("summary", "key_result") else "Plain summary."
+    record = {
+        "title": plain["title"], "category": "s/t", "authors": [plain["author"], "Second Author"],
+        "affiliation": plain["affiliation"], "venue": "NeurIPS", "year": 2025,
+        "links": [{"label": plain["label"], "url": "https://arxiv.org/abs/2501.00001"}],
+        "summary": markdown_value, "key_results": [markdown_value if field == "key_result" else "Plain."],
+        "tags": ["t1"], "added": "2025-01-01",
+    }
+    taxonomy = {"title": "List", "description": "Intro.",
+                "sections": [{"id": "s", "title": "Section", "subsections": [{"id": "t", "title": "Sub"}]}]}
+    tags = {"tags": [{"id": "t1", "title": plain["tag_title"], "description": "D"}]}
+    raw = RawData(entries_dir=Path("entries"),
+                  taxonomy=Document(Path("entries/taxonomy.yml"), "entries/taxonomy.yml", taxonomy, {}),
+                  tags=Document(Path("entries/tags.yml"), "entries/tags.yml", tags, {}),
+                  papers=[Document(Path("entries/papers/p.yaml"), "entries/papers/p.yaml", record, {})])
+    return build_catalog(raw), record
+
+
+def _page_html(outputs: dict[str, str], path: str) -> tuple[dict, str]:
+    _, front, body = outputs[path].split("---\n", 2)
+    return yaml.safe_load(front), markdown.markdown(body, extensions=MKDOCS_EXTENSIONS)
+
+
+BASELINE = {field: render_all(_catalog(field, "Plain")[0], list[Finding]()) for field in
+            (*PLAIN_FIELDS, "summary", "key_result")}
+
+
+def _structure(outputs: dict[str, str]) -> dict[str, object]:
+    readme = outputs["README.md"]
+    return {
+        "paper": _elements(_page_html(outputs, "docs/papers/p.md")[1]),
+        "subsection": _elements(_page_html(outputs, "docs/sections/s/t.md")[1]),
+        "readme_headings": re.findall(r"^#{1,6} ", readme, re.M),
+        "readme_bullets": len(re.findall(r"^\s*- \*\*", readme, re.M)),
+    }
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(PLAIN_FIELDS), value=text)
+def test_plain_text_fields_never_become_markup(field: str, value: str):
+    catalog, record = _catalog(field, value)
+    outputs = render_all(catalog, [])
+    assert _structure(outputs) == _structure(BASELINE[field])
+    front, _ = _page_html(outputs, "docs/papers/p.md")
+    assert html.unescape(front["title"]) == _visible(record["title"])
+    _check_exports(outputs, record)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(field=st.sampled_from(["summary", "key_result"]), value=text)
+def test_markdown_fields_keep_only_safe_markup(field: str, value: str):
+    catalog, record = _catalog(field, value)
+    outputs = render_all(catalog, [])
+    for path in ("docs/papers/p.md", "docs/sections/s/t.md"):
+        page = _page_html(outputs, path)[1]
+        for tag, attributes in _elements(page):
+            baseline = set(_elements(_page_html(BASELINE[field], path)[1]))
+            assert (tag, attributes) in baseline or (tag in SAFE_TAGS and set(attributes) <= {"href"}), (tag, value)
+        known = set(re.findall(r'href="([^"]*)"', _page_html(BASELINE[field], path)[1]))
+        for href in re.findall(r'href="([^"]*)"', page):
+            assert href in known or href.startswith(("https://", "http://", "#blocked-unsafe-link")), href
+        headings = re.findall(r"<h[1-6]", page)
+        assert headings == re.findall(r"<h[1-6]", _page_html(BASELINE[field], path)[1]), value
+    _check_exports(outputs, record)
+
+
+def _bibtex_unescape(value: str) -> str:
+    value = value.replace(r"\textbackslash{}", "\\").replace(r"\textasciitilde{}", "~")
+    value = value.replace(r"\textasciicircum{}", "^")
+    return re.sub(r"\\([{}%&$#_])", r"\1", value)
+
+
+def _visible(value: str) -> str:
+    """The text as pages show it: control characters dropped, white space collapsed."""
+    return " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "", value).split())
+
+
+def _check_exports(outputs: dict[str, str], record: dict) -> None:
+    exported = json.loads(outputs["docs/papers.json"])["papers"][0]
+    assert exported["title"] == record["title"].strip()
+    assert exported["authors"] == record["authors"]
+    assert exported["summary"] == record["summary"].strip()
+    rows = list(csv.DictReader(io.StringIO(outputs["docs/papers.csv"])))
+    assert len(rows) == 1 and rows[0]["title"] == record["title"].strip()
+    assert rows[0]["authors"] == "; ".join(record["authors"])
+    library = bibtexparser.parse_string(outputs["docs/papers.bib"])
+    assert library.failed_blocks == [] and len(library.entries) == 1
+    title = library.entries[0].fields_dict["title"].value
+    assert _bibtex_unescape(title[1:-1]) == " ".join(record["title"].split())
+    explorer = re.search(r'<script type="application/json" id="pl-explorer-data">(.*?)</script>',
+                         outputs["docs/all.md"], re.S)
+    assert json.loads(explorer.group(1))["rows"][0]["title"] == record["title"].strip()
+    feed = outputs["docs/feed.xml"]
+    import xml.etree.ElementTree as ET
+
+    entry = ET.fromstring(feed.encode("utf-8")).find("{http://www.w3.org/2005/Atom}entry")
+    assert (entry.find("{http://www.w3.org/2005/Atom}title").text or "") == _visible(record["title"])
