@@ -7,9 +7,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from .build import Project, generate
+from .build import Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
 from .importer import ImportError_, import_markdown, write_import
+from .linkcheck import CheckSettings, LinkChecker, report
 from .load import load_entries
 from .offline import build_offline_site, write_single_file, zip_folder
 from .scaffold import NewPaper, prompt_missing, write_new
@@ -108,6 +109,21 @@ def _export_offline(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_links(args: argparse.Namespace) -> int:
+    project = Project(Path(args.root))
+    catalog, _ = load_catalog(project)
+    settings = CheckSettings(timeout=args.timeout, retries=args.retries, backoff=args.backoff,
+                             per_host=args.per_host, slow_after=args.slow_after)
+    cache = None if args.no_cache else Path(args.cache)
+    checker = LinkChecker(settings, cache)
+    results = checker.check([link.url for paper in catalog.papers for link in paper.links])
+    lines, dead = report(catalog, results, settings.slow_after)
+    for line in lines:
+        print(line)
+    print(f"{len(results)} links checked: {dead} dead, {len(lines) - dead} redirected or slow", file=sys.stderr)
+    return 1 if dead else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     main_parser.add_argument("--root", default=".", help="project folder (default: current)")
@@ -143,6 +159,16 @@ def parser() -> argparse.ArgumentParser:
     offline.add_argument("--single-file", action="store_true",
                          help="write one self-contained HTML file of the whole list instead")
     offline.set_defaults(run=_export_offline)
+
+    links = commands.add_parser("check-links", help="check that every URL in the records answers")
+    links.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    links.add_argument("--retries", type=int, default=2, help="retries for timeouts, 429 and 5xx")
+    links.add_argument("--backoff", type=float, default=1.0, help="first retry delay in seconds, doubled each time")
+    links.add_argument("--per-host", type=int, default=2, help="requests at once to one host")
+    links.add_argument("--slow-after", type=float, default=5.0, help="report links slower than this")
+    links.add_argument("--cache", default=".cache/links.json", help="results cache, reused for a day")
+    links.add_argument("--no-cache", action="store_true")
+    links.set_defaults(run=_check_links)
 
     importer = commands.add_parser("import-markdown", help="import a list in the seed's Markdown format")
     importer.add_argument("file")
