@@ -67,6 +67,8 @@ def sync_outputs(
     """
     report = WriteReport()
     previous = _read_manifest(manifest)
+    if not check:
+        _remove_stale_temporaries(root, outputs)
     manifest_relative = manifest.relative_to(root).as_posix()
     if not check and not set(outputs) <= previous:
         # Record new files before creating them, so a run killed halfway still knows them.
@@ -94,6 +96,16 @@ def sync_outputs(
         write_text_atomic(manifest, manifest_text)
         report.written.append(manifest_relative)
     return report
+
+
+def _remove_stale_temporaries(root: Path, outputs: dict[str, str]) -> None:
+    """Temporary files of a run that was killed before its rename; only ours, by their exact pattern."""
+    folders = {(root / relative).parent for relative in outputs}
+    for folder in folders:
+        if folder.is_dir():
+            for temporary in folder.glob(".*.tmp"):
+                if temporary.name.startswith(tuple(f".{Path(r).name}." for r in outputs)):
+                    temporary.unlink(missing_ok=True)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:
