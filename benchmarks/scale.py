@@ -1,0 +1,135 @@
+"""Scale benchmark: synthesise N realistic records in a temporary copy and time each stage.
+
+    python -m benchmarks.scale --papers 1000 [--papers 5000 ...] [--keep DIR]
+
+Stages: the generator cold (a whole process), again with nothing changed, after editing
+one record, and `mkdocs build`. Reports wall time and peak memory (of the child
+process) per stage, files written, site size, search-index size and the mean HTML
+size of a paper page, as a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import yaml
+
+REPO = Path(__file__).resolve().parents[1]
+WORDS = tuple(
+    "training gradient pipeline tensor memory attention sparse expert quantization optimizer schedule thr"
+    "oughput latency kernel compiler cluster bandwidth communication checkpoint precision stability scali"
+    "ng data mixture curriculum reward policy adapter low-rank context sequence parallelism shard offload"
+    " activation recompute fused collective topology heterogeneous federated decentralized".split()
+)
+NAMES = ("Zoë Müller", "Łukasz Kaiser", "Søren Ørsted", "José Núñez", "李明", "Ana-María Pérez", "Jürgen Groß",
+         "Chloé Dupré", "Ömer Yılmaz", "Arjun Ramanathan", "Mei Suzuki", "Olusegun Adeyemi", "Priya Nair")
+
+
+def synthesise(root: Path, papers: int, seed: int = 7) -> None:
+    """Replace the copy's records with ``papers`` synthetic ones in about 50 subsections."""
+    rng = random.Random(seed)
+    taxonomy = yaml.safe_load((root / "entries" / "taxonomy.yml").read_text("utf-8"))
+    taxonomy["sections"] = [
+        {"id": f"section-{s}", "title": f"Section {s} — Systems", "subsections": [
+            {"id": f"topic-{s}-{t}", "title": f"Topic {s}.{t} & Friends"} for t in range(1, 11)]}
+        for s in range(1, 6)]
+    (root / "entries" / "taxonomy.yml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), "utf-8")
+    tags = [tag["id"] for tag in yaml.safe_load((root / "entries" / "tags.yml").read_text("utf-8"))["tags"]]
+    papers_dir = root / "entries" / "papers"
+    shutil.rmtree(papers_dir)
+    papers_dir.mkdir()
+    for number in range(papers):
+        title_words = rng.sample(WORDS, rng.randint(5, 12))
+        title = f"Paper{number}: " + " ".join(title_words).capitalize() + rng.choice(["", " — revisited", " ×2"])
+        section = rng.randint(1, 5)
+        record = {
+            "title": title,
+            "category": f"section-{section}/topic-{section}-{rng.randint(1, 10)}",
+            "authors": [f"{rng.choice(NAMES)} {number}-{i}" for i in range(rng.randint(1, 20))],
+            "venue": "NeurIPS", "year": 2025,
+            "links": [{"label": f"arXiv:25{number % 100:02d}.{number:05d}",
+                       "url": f"https://arxiv.org/abs/25{number % 100:02d}.{number:05d}"}],
+            "summary": " ".join(rng.choice(WORDS) for _ in range(rng.randint(80, 250))).capitalize() + ".",
+            "key_results": [f"**{rng.randint(2, 90)}%** better {rng.choice(WORDS)}" for _ in range(rng.randint(0, 6))],
+            "tags": sorted(set(rng.sample(tags, rng.randint(1, 4)))),
+            "added": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+        }
+        (papers_dir / f"paper-{number}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), "utf-8")
+
+
+def timed(args: list[str], cwd: Path) -> tuple[float, float, str]:
+    """Wall seconds, peak RSS in MB of the child, and its stdout."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    started = time.perf_counter()
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True,
+                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise SystemExit(f"{args} failed:\n{result.stdout}\n{result.stderr}")
+    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    return elapsed, peak, result.stdout
+
+
+def folder_size(folder: Path) -> int:
+    return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+
+
+def run(papers: int, keep: Path | None) -> dict[str, str]:
+    work = Path(tempfile.mkdtemp(prefix=f"scale-{papers}-"))
+    root = work / "project"
+    shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "site", "test-results", ".cache",
+                                                              "__pycache__", "papers", "sections"))
+    (root / "entries" / "papers").mkdir(exist_ok=True)
+    synthesise(root, papers)
+    generator = [sys.executable, "-m", "generator", "--root", str(root), "build"]
+    cold, cold_mem, out_cold = timed(generator, root)
+    warm, _, out_warm = timed(generator, root)
+    record = root / "entries" / "papers" / "paper-1.yaml"
+    record.write_text(record.read_text("utf-8").replace("summary: ", "summary: Edited. ", 1), "utf-8")
+    edit, _, out_edit = timed(generator, root)
+    site = root / "site"
+    mkdocs, mkdocs_mem, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], root)
+    pages = list((site / "papers").glob("*/index.html"))
+    row = {
+        "papers": f"{papers:,}",
+        "generator cold": f"{cold:.2f} s ({cold_mem:.0f} MB)",
+        "written": out_cold.split("wrote ")[1].split(" files")[0],
+        "no change": f"{warm:.2f} s, wrote {out_warm.split('wrote ')[1].split(' files')[0]}",
+        "one edit": f"{edit:.2f} s, wrote {out_edit.split('wrote ')[1].split(' files')[0]}",
+        "mkdocs build": f"{mkdocs:.1f} s ({mkdocs_mem:.0f} MB)",
+        "whole build": f"{cold + mkdocs:.1f} s",
+        "site": f"{folder_size(site) / 1e6:.0f} MB",
+        "search index": f"{(site / 'search' / 'search_index.json').stat().st_size / 1e6:.1f} MB",
+        "paper page": f"{sum(p.stat().st_size for p in pages) / max(len(pages), 1) / 1e3:.0f} kB",
+    }
+    if keep:
+        shutil.copytree(root, keep / f"scale-{papers}", dirs_exist_ok=True)
+    shutil.rmtree(work)
+    return row
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--papers", type=int, action="append", help="record count; repeat for several")
+    parser.add_argument("--keep", type=Path, help="copy each synthetic project here for inspection")
+    args = parser.parse_args()
+    rows = [run(count, args.keep) for count in (args.papers or [1000])]
+    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
+    print("| " + " | ".join(rows[0]) + " |")
+    print("|" + " --- |" * len(rows[0]))
+    for row in rows:
+        print("| " + " | ".join(row.values()) + " |")
+
+
+if __name__ == "__main__":
+    main()
