@@ -20,7 +20,8 @@ _INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)")
 _WHITESPACE = re.compile(r"\s+")
 # Control characters are invisible, and most are not even allowed in XML (the feed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
+# A Markdown code span; the validator uses it too, to look at prose only.
+CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _LINK_TARGET = re.compile(r"(\]\(\s*)([^)\s]*)")
 _REFERENCE_DEFINITION = re.compile(r"^(\s*\[[^\]]*\]:\s*)(\S+)", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
@@ -71,7 +72,7 @@ def markdown_block(text: str) -> str:
     """
     text = _CONTROL.sub("", text)
     pieces, last = [], 0
-    for match in _CODE_SPAN.finditer(text):
+    for match in CODE_SPAN.finditer(text):
         pieces.append(_neutralise_prose(text[last:match.start()]))
         pieces.append(match.group())
         last = match.end()

@@ -18,7 +18,7 @@ from typing import Any
 
 import jsonschema
 
-from .escape import is_safe_url
+from .escape import CODE_SPAN, is_safe_url
 from .findings import Finding
 from .links import arxiv_id, generic_page, link_kind, openreview_id, venue_year_of
 from .load import Document, RawData
@@ -94,25 +94,28 @@ def _check_taxonomy(taxonomy: Document) -> tuple[list[Finding], set[str]]:
         if not isinstance(data.get(key), str) or not data[key].strip():
             findings.append(taxonomy.finding((key,), "error", f"taxonomy needs a '{key}' string"))
     section_ids: set[str] = set()
-    for index, section in enumerate(data["sections"]):
-        where = ("sections", index)
-        if not isinstance(section, dict):
-            findings.append(taxonomy.finding(where, "error", "a section is a mapping {id, title, subsections}"))
-            continue
-        findings.extend(_check_node(taxonomy, where, section, section_ids))
+    for where, section in _id_nodes(taxonomy, ("sections",), data["sections"], section_ids, findings,
+                                    "a section is a mapping {id, title, subsections}"):
         subsections = section.get("subsections")
         if not isinstance(subsections, list) or not subsections:
             findings.append(taxonomy.finding(where, "error", "a section needs a non-empty 'subsections' list"))
             continue
-        subsection_ids: set[str] = set()
-        for sub_index, subsection in enumerate(subsections):
-            sub_where = (*where, "subsections", sub_index)
-            if not isinstance(subsection, dict):
-                findings.append(taxonomy.finding(sub_where, "error", "a subsection is a mapping {id, title}"))
-                continue
-            findings.extend(_check_node(taxonomy, sub_where, subsection, subsection_ids))
+        for _, subsection in _id_nodes(taxonomy, (*where, "subsections"), subsections, set(), findings,
+                                       "a subsection is a mapping {id, title}"):
             categories.add(f"{section.get('id')}/{subsection.get('id')}")
     return findings, categories
+
+
+def _id_nodes(document: Document, where: tuple, items: list, seen: set[str], findings: list[Finding],
+              not_a_mapping: str) -> Iterator[tuple[tuple, dict]]:
+    """Each mapping of ``items`` with its key path, once its id and title are checked; others are findings."""
+    for index, item in enumerate(items):
+        item_where = (*where, index)
+        if not isinstance(item, dict):
+            findings.append(document.finding(item_where, "error", not_a_mapping))
+            continue
+        findings.extend(_check_node(document, item_where, item, seen))
+        yield item_where, item
 
 
 def _check_node(taxonomy: Document, where: tuple, node: dict, seen: set[str]) -> Iterator[Finding]:
@@ -126,7 +129,6 @@ def _check_node(taxonomy: Document, where: tuple, node: dict, seen: set[str]) ->
         yield taxonomy.finding((*where, "title"), "error", "needs a 'title' string")
 
 
-_CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 _MARKDOWN_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]*\]:\s*<?(\S+?)>?\s*$", re.MULTILINE)
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -160,7 +162,7 @@ def _texts(data: dict) -> Iterator[tuple[tuple, str, bool]]:
 
 
 def _outside_code(text: str) -> str:
-    return _CODE_SPAN.sub(lambda match: " " * len(match.group()), text)
+    return CODE_SPAN.sub(lambda match: " " * len(match.group()), text)
 
 
 def check_text(document: Document, key_path: tuple, text: str, markdown: bool) -> Iterator[Finding]:
@@ -224,12 +226,8 @@ def _check_tags(tags: Document | None) -> tuple[list[Finding], set[str]]:
         return [tags.finding((), "error", "tags.yml needs 'tags:', a list of {id, title, description}")], set()
     findings: list[Finding] = []
     known: set[str] = set()
-    for index, tag in enumerate(data["tags"]):
-        where = ("tags", index)
-        if not isinstance(tag, dict):
-            findings.append(tags.finding(where, "error", "a tag is a mapping {id, title, description}"))
-            continue
-        findings.extend(_check_node(tags, where, tag, known))
+    for where, tag in _id_nodes(tags, ("tags",), data["tags"], known, findings,
+                                "a tag is a mapping {id, title, description}"):
         for key in ("title", "description"):
             if isinstance(tag.get(key), str):
                 findings.extend(check_text(tags, (*where, key), tag[key], markdown=False))
