@@ -49,32 +49,33 @@ def paper_record(paper: Paper, catalog: Catalog) -> dict[str, Any]:
     }
 
 
-def papers_json(catalog: Catalog) -> str:
+def papers_json(catalog: Catalog, records: list[dict[str, Any]]) -> str:
+    """``records`` are ``paper_record`` of every paper, in list order."""
     data = {
         "schema_version": SCHEMA_VERSION,
         "title": catalog.title,
         "description": catalog.description,
-        "papers": [paper_record(paper, catalog) for paper in catalog.papers],
+        "papers": records,
     }
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def papers_csv(catalog: Catalog) -> str:
-    """One row per paper; list fields joined with "; " (links with " ")."""
+def papers_csv(records: list[dict[str, Any]]) -> str:
+    """One row per paper record; list fields joined with "; " (links with " ")."""
     stream = io.StringIO()
     # Every field quoted: a carriage return inside a value would otherwise end the row.
     writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore",
                             quoting=csv.QUOTE_ALL)
     writer.writeheader()
-    for paper in catalog.papers:
-        record = paper_record(paper, catalog)
-        record.update(
-            authors="; ".join(record["authors"]),
-            links=" ".join(link["url"] for link in record["links"]),
-            tags="; ".join(record["tags"]),
-            authors_et_al="yes" if record["authors_et_al"] else "",
-        )
-        writer.writerow({key: "" if record.get(key) is None else record[key] for key in CSV_COLUMNS})
+    for record in records:
+        row = {
+            **record,
+            "authors": "; ".join(record["authors"]),
+            "links": " ".join(link["url"] for link in record["links"]),
+            "tags": "; ".join(record["tags"]),
+            "authors_et_al": "yes" if record["authors_et_al"] else "",
+        }
+        writer.writerow({key: "" if row.get(key) is None else row[key] for key in CSV_COLUMNS})
     return stream.getvalue()
 
 

@@ -60,14 +60,16 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
+_OPENER = urllib.request.build_opener(_NoRedirect)
+
+
 def _fetch_once(url: str, timeout: float) -> tuple[int | None, str, str]:
     """Status, final URL after up to 10 redirects, and an error text."""
-    opener = urllib.request.build_opener(_NoRedirect)
     current = url
     for _ in range(10):
         request = urllib.request.Request(current, method="GET", headers={"User-Agent": USER_AGENT})
         try:
-            with opener.open(request, timeout=timeout) as response:
+            with _OPENER.open(request, timeout=timeout) as response:
                 return response.status, current, ""
         except urllib.error.HTTPError as error:
             if error.code in (301, 302, 303, 307, 308) and error.headers.get("Location"):

@@ -10,7 +10,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
@@ -18,9 +17,9 @@ import markdown
 from markupsafe import Markup
 
 from . import escape
-from .exports import bibtex_text, code_fence, papers_csv, papers_json
+from .exports import bibtex_text, code_fence, paper_record, papers_csv, papers_json
 from .findings import Finding
-from .indexes import author_index, explorer_data, highlights, recently_added, statistics, tag_counts
+from .indexes import RECENT_COUNT, author_index, explorer_data, highlights, recently_added, statistics, tag_counts
 from .model import Catalog, Paper
 from .related import related_papers
 from .validate import paper_schema
@@ -103,7 +102,6 @@ def quality_groups(catalog: Catalog, warnings: list[Finding]) -> list[QualityGro
     return groups
 
 
-_SINGLE_FILE_CSS = Markup((Path(__file__).parent / "templates" / "single.css").read_text("utf-8"))
 _MULTI_BLANK = re.compile(r"\n{3,}")
 
 
@@ -140,9 +138,10 @@ def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, di
     letters, author_anchors = author_index(catalog)
     related = related_papers(catalog)
     groups = highlights(catalog)
+    newest_first = recently_added(catalog, count=len(catalog.papers))
     shared = {"author_anchors": author_anchors, "highlights": groups}
     pages: list[tuple[str, str, dict]] = [
-        ("index.md", "home.md.j2", {"root": "", "recent": recently_added(catalog), **shared}),
+        ("index.md", "home.md.j2", {"root": "", "recent": newest_first[:RECENT_COUNT], **shared}),
         ("all.md", "explorer.md.j2", {"root": "", "explorer_data": explorer_data(catalog)}),
         ("authors.md", "authors.md.j2", {"root": "", "letters": letters}),
         ("tags.md", "tags.md.j2", {"root": "", "tag_counts": tag_counts(catalog)}),
@@ -150,7 +149,7 @@ def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, di
         ("stats.md", "stats.md.j2", {"root": "", "charts": statistics(catalog)}),
         ("quality.md", "quality.md.j2", {"root": "", "groups": quality_groups(catalog, warnings)}),
         ("papers.bib", "papers.bib.j2", {"papers": catalog.papers}),
-        ("feed.xml", "feed.xml.j2", {"feed_papers": recently_added(catalog, count=len(catalog.papers))}),
+        ("feed.xml", "feed.xml.j2", {"feed_papers": newest_first}),
     ]
     for section in catalog.sections:
         pages.append((f"sections/{section.id}/index.md", "section.md.j2",
@@ -183,7 +182,7 @@ def render_single_file(catalog: Catalog) -> str:
         lstrip_blocks=True,
     )
     env.filters.update(markdown=_markdown_html, url=safe_url)
-    return env.get_template("single.html.j2").render(catalog=catalog, css=_SINGLE_FILE_CSS)
+    return env.get_template("single.html.j2").render(catalog=catalog)
 
 
 def render_nav(catalog: Catalog) -> str:
@@ -210,8 +209,9 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
         f"{DOCS_DIR}/{path}": _tidy(env.get_template(template).render(**common, **context))
         for path, template, context in _pages(catalog, warnings)
     }
-    outputs[f"{DOCS_DIR}/papers.json"] = papers_json(catalog)
-    outputs[f"{DOCS_DIR}/papers.csv"] = papers_csv(catalog)
+    records = [paper_record(paper, catalog) for paper in catalog.papers]
+    outputs[f"{DOCS_DIR}/papers.json"] = papers_json(catalog, records)
+    outputs[f"{DOCS_DIR}/papers.csv"] = papers_csv(records)
     outputs[README] = _tidy(env.get_template("readme.md.j2").render(**common))
     contributing = _tidy(env.get_template("contributing.md.j2").render(
         **common, fields=schema_fields(paper_schema())))

@@ -99,13 +99,12 @@ def sync_outputs(
 
 
 def _remove_stale_temporaries(root: Path, outputs: dict[str, str]) -> None:
-    """Temporary files of a run that was killed before its rename; only ours, by their exact pattern."""
-    folders = {(root / relative).parent for relative in outputs}
-    for folder in folders:
-        if folder.is_dir():
-            for temporary in folder.glob(".*.tmp"):
-                if temporary.name.startswith(tuple(f".{Path(r).name}." for r in outputs)):
-                    temporary.unlink(missing_ok=True)
+    """Temporary files a killed run left before its rename: ``.<name>.<random>.tmp`` beside an output."""
+    for folder in {(root / relative).parent for relative in outputs}:
+        for temporary in folder.glob(".*.tmp") if folder.is_dir() else ():
+            target = folder / temporary.name[1:-len(".tmp")].rpartition(".")[0]
+            if target.relative_to(root).as_posix() in outputs:
+                temporary.unlink(missing_ok=True)
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:
