@@ -110,7 +110,12 @@ def test_search_finds_the_paper(watched, sites, query: str, paper_id: str):
     started = time.monotonic()
     search.press_sequentially(query)
     first = page.locator(".md-search-result__item a.md-search-result__link").first
-    first.wait_for(state="attached", timeout=5000)
+    # Results are redrawn per keystroke; wait for the ones for the whole query (Material adds ?h=<query>).
+    page.wait_for_function(
+        """(query) => {
+            const link = document.querySelector('.md-search-result__item a.md-search-result__link');
+            return link && new URL(link.href).searchParams.get('h') === query.toLowerCase();
+        }""", arg=query, timeout=5000)
     elapsed = time.monotonic() - started
     assert elapsed < 2.0, f"first result after {elapsed:.2f} s"
     assert f"papers/{paper_id}" in first.get_attribute("href"), first.get_attribute("href")
