@@ -11,6 +11,8 @@ from __future__ import annotations
 import html
 import json
 import re
+from functools import cache
+from urllib.parse import quote
 
 # Characters that start inline markup in Python-Markdown, GitHub Markdown or the
 # extensions the site enables. Numeric references render as the same character
@@ -35,6 +37,9 @@ def _reference(char: str) -> str:
     return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(char, f"&#{ord(char)};")
 
 
+# Titles, names and summaries reach several pages each (their own, listings, the README):
+# the escaping functions remember their results so each string is escaped once per run.
+@cache
 def markdown_text(text: str) -> str:
     """Plain text as inline Markdown that renders to exactly this text, on one line."""
     flat = _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
@@ -47,6 +52,13 @@ def is_safe_url(url: str) -> bool:
     squeezed = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(url)).lower()
     match = _SCHEME.match(squeezed)
     return match is None or match.group(1) in _ALLOWED_SCHEMES
+
+
+def safe_url(url: str) -> str:
+    """A URL that is safe inside a Markdown link target: http(s) only, no spaces or parentheses."""
+    if not is_safe_url(url) or not url.lower().startswith(("http://", "https://")):
+        return BLOCKED_URL
+    return quote(url, safe=":/?#@!$&'*+,;=%~[]")
 
 
 def _safe_target(match: re.Match[str]) -> str:
@@ -64,6 +76,7 @@ def _neutralise_prose(text: str) -> str:
     return _BLOCK_LEADER.sub(lambda match: match.group(1) + _reference(match.group(2)[0]) + match.group(2)[1:], text)
 
 
+@cache
 def markdown_block(text: str) -> str:
     """A Markdown field made inert: no HTML, attributes, images, headings, tables or unsafe links.
 
@@ -80,6 +93,7 @@ def markdown_block(text: str) -> str:
     return "".join(pieces).strip()
 
 
+@cache
 def html_text(text: str) -> str:
     """Text for places that Material outputs as raw HTML (page titles in front matter)."""
     return html.escape(_WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip(), quote=True)

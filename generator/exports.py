@@ -1,4 +1,4 @@
-"""Machine-readable exports of the catalog: JSON and CSV, plus BibTeX value escaping."""
+"""Machine-readable exports of the catalog: JSON, CSV and BibTeX entries."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ import json
 import re
 from typing import Any
 
+from .escape import safe_url
 from .model import Catalog, Paper
 
 SCHEMA_VERSION = 1
@@ -87,6 +88,34 @@ def bibtex_text(text: str) -> str:
     """A value for a braced BibTeX field: LaTeX specials escaped, on one line."""
     flat = " ".join(str(text).split())
     return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_REPLACEMENTS.get(match.group(), "\\" + match.group()), flat)
+
+
+def _presentation_label(paper: Paper) -> str:
+    return (paper.presentation or "").replace("-", " ").title()
+
+
+def bibtex_entry(paper: Paper) -> str:
+    """The paper's BibTeX entry, keyed by its record id; tutorials are @misc."""
+    tutorial = paper.presentation == "tutorial"
+    fields = [("title", "{" + bibtex_text(paper.title) + "}")]
+    if paper.authors:
+        fields.append(("author", " and ".join(bibtex_text(name) for name in paper.author_names)
+                       + (" and others" if paper.authors_et_al else "")))
+    if paper.venue:
+        venue = bibtex_text(paper.venue) + (f" {paper.year}" if paper.year else "")
+        fields.append(("howpublished" if tutorial else "booktitle", venue))
+    if paper.year:
+        fields.append(("year", str(paper.year)))
+    if paper.arxiv_id:
+        fields += [("eprint", paper.arxiv_id), ("archiveprefix", "arXiv")]
+    if paper.links:
+        fields.append(("url", bibtex_text(safe_url(paper.links[0].url))))
+    if paper.award or paper.presentation:
+        note = ", ".join(part for part in (f"{bibtex_text(paper.award)} Award" if paper.award else "",
+                                           _presentation_label(paper)) if part)
+        fields.append(("note", note))
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
+    return f"@{'misc' if tutorial else 'inproceedings'}{{{paper.id},\n{body}}}"
 
 
 def code_fence(text: str) -> str:

@@ -12,6 +12,8 @@ from .model import Catalog, Paper
 from .text import slugify
 
 RECENT_COUNT = 10
+# Feed readers poll the whole file; the newest entries are all they show.
+FEED_COUNT = 50
 PRESENTATION_ORDER = ("oral", "spotlight", "poster", "tutorial", "workshop", "invited-talk")
 
 
@@ -44,18 +46,17 @@ def author_index(catalog: Catalog) -> tuple[list[AuthorLetter], dict[str, str]]:
             papers_by_name.setdefault(name, []).append(paper)
     anchors: dict[str, str] = {}
     taken: set[str] = set()
-    for name in sorted(papers_by_name, key=_surname_key):
+    letters: dict[str, list[AuthorEntry]] = {}
+    for surname, name in sorted((_surname_key(name), name) for name in papers_by_name):
         base = slugify(name, max_length=80) or "author"
         anchor, number = base, 2
         while anchor in taken:
             anchor, number = f"{base}-{number}", number + 1
         taken.add(anchor)
         anchors[name] = anchor
-    letters: dict[str, list[AuthorEntry]] = {}
-    for name in sorted(papers_by_name, key=_surname_key):
-        initial = _surname_key(name)[0][:1].upper()
+        initial = surname[0][:1].upper()
         letter = initial if initial.isalpha() else "#"
-        letters.setdefault(letter, []).append(AuthorEntry(name, anchors[name], tuple(papers_by_name[name])))
+        letters.setdefault(letter, []).append(AuthorEntry(name, anchor, tuple(papers_by_name[name])))
     return [AuthorLetter(letter, tuple(entries)) for letter, entries in sorted(letters.items())], anchors
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 _ARXIV_PATH = re.compile(r"^/(?:abs|pdf|html)/(?P<id>\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/?$")
@@ -12,23 +14,35 @@ _NEURIPS_YEAR = re.compile(r"^/(?:virtual|Downloads|Conferences)/(?P<year>\d{4})
 CODE_HOSTS = ("github.com", "gitlab.com", "huggingface.co", "bitbucket.org", "codeberg.org")
 
 
+class _Parts(NamedTuple):
+    host: str
+    path: str
+    query: str
+
+
+@cache
+def _split(url: str) -> _Parts:
+    # Each URL is asked about by the validator, the model and several outputs: split it once.
+    parts = urlsplit(url)
+    return _Parts((parts.hostname or "").removeprefix("www."), parts.path, parts.query)
+
+
 def _host(url: str) -> str:
-    host = urlsplit(url).hostname or ""
-    return host.removeprefix("www.")
+    return _split(url).host
 
 
 def arxiv_id(url: str) -> str | None:
     """The arXiv identifier of an arxiv.org abstract, PDF or HTML URL, without version."""
     if _host(url) != "arxiv.org":
         return None
-    match = _ARXIV_PATH.match(urlsplit(url).path)
+    match = _ARXIV_PATH.match(_split(url).path)
     return match["id"] if match else None
 
 
 def openreview_id(url: str) -> str | None:
     """The forum id of an openreview.net forum or PDF URL."""
-    parts = urlsplit(url)
-    if _host(url) != "openreview.net" or not _OPENREVIEW_PATH.match(parts.path):
+    parts = _split(url)
+    if parts.host != "openreview.net" or not _OPENREVIEW_PATH.match(parts.path):
         return None
     ids = parse_qs(parts.query).get("id")
     return ids[0] if ids else None
@@ -36,7 +50,7 @@ def openreview_id(url: str) -> str | None:
 
 def link_kind(url: str) -> str:
     """One of arxiv, openreview, code, pdf, proceedings, conference, other."""
-    host, path = _host(url), urlsplit(url).path
+    host, path, _ = _split(url)
     if arxiv_id(url):
         return "arxiv"
     if host == "openreview.net":
@@ -69,7 +83,7 @@ _GENERIC_PAGES: tuple[tuple[str | None, re.Pattern[str], str], ...] = (
 
 def generic_page(url: str) -> str | None:
     """Why ``url`` is not a page about one paper, or None when it may well be."""
-    host, path = _host(url), urlsplit(url).path
+    host, path, _ = _split(url)
     for rule_host, pattern, reason in _GENERIC_PAGES:
         if (rule_host is None or host == rule_host) and pattern.search(path):
             return reason
@@ -80,7 +94,7 @@ def venue_year_of(url: str) -> int | None:
     """The conference year a neurips.cc URL belongs to, e.g. 2024 for a 2024 poster."""
     if _host(url) != "neurips.cc":
         return None
-    match = _NEURIPS_YEAR.match(urlsplit(url).path)
+    match = _NEURIPS_YEAR.match(_split(url).path)
     return int(match["year"]) if match else None
 
 

@@ -10,16 +10,24 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
-from urllib.parse import quote
 
 import jinja2
 import markdown
 from markupsafe import Markup
 
 from . import escape
-from .exports import bibtex_text, code_fence, paper_record, papers_csv, papers_json
+from .exports import bibtex_entry, bibtex_text, code_fence, paper_record, papers_csv, papers_json
 from .findings import Finding
-from .indexes import RECENT_COUNT, author_index, explorer_data, highlights, recently_added, statistics, tag_counts
+from .indexes import (
+    FEED_COUNT,
+    RECENT_COUNT,
+    author_index,
+    explorer_data,
+    highlights,
+    recently_added,
+    statistics,
+    tag_counts,
+)
 from .model import Catalog, Paper
 from .related import related_papers
 from .validate import paper_schema
@@ -29,13 +37,6 @@ README = "README.md"
 CONTRIBUTING = "CONTRIBUTING.md"
 NAV_BEGIN = "# BEGIN generated nav: python -m generator build rewrites this block"
 NAV_END = "# END generated nav"
-
-
-def safe_url(url: str) -> str:
-    """A URL that is safe inside a Markdown link target: http(s) only, no spaces or parentheses."""
-    if not escape.is_safe_url(url) or not url.lower().startswith(("http://", "https://")):
-        return escape.BLOCKED_URL
-    return quote(url, safe=":/?#@!$&'*+,;=%~[]")
 
 
 def github_anchor(heading: str) -> str:
@@ -120,7 +121,7 @@ def _environment() -> jinja2.Environment:
         md_block=escape.markdown_block,
         html=escape.html_text,
         yaml_str=escape.yaml_string,
-        url=safe_url,
+        url=escape.safe_url,
         anchor=github_anchor,
         bibtex=bibtex_text,
         fence=code_fence,
@@ -149,7 +150,7 @@ def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, di
         ("stats.md", "stats.md.j2", {"root": "", "charts": statistics(catalog)}),
         ("quality.md", "quality.md.j2", {"root": "", "groups": quality_groups(catalog, warnings)}),
         ("papers.bib", "papers.bib.j2", {"papers": catalog.papers}),
-        ("feed.xml", "feed.xml.j2", {"feed_papers": newest_first}),
+        ("feed.xml", "feed.xml.j2", {"feed_papers": newest_first[:FEED_COUNT]}),
     ]
     for section in catalog.sections:
         pages.append((f"sections/{section.id}/index.md", "section.md.j2",
@@ -181,7 +182,7 @@ def render_single_file(catalog: Catalog) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(markdown=_markdown_html, url=safe_url)
+    env.filters.update(markdown=_markdown_html, url=escape.safe_url)
     return env.get_template("single.html.j2").render(catalog=catalog)
 
 
@@ -204,10 +205,14 @@ def splice_nav(mkdocs_yml: str, nav_block: str) -> str:
 def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the project root."""
     env = _environment()
-    common = {"catalog": catalog}
+    # Each entry appears on its paper's page, in papers.bib and in its section's file.
+    common = {"catalog": catalog, "bibtex_entries": {paper.id: bibtex_entry(paper) for paper in catalog.papers}}
+    pages = _pages(catalog, warnings)
+    # Looked up once: each lookup checks the file on disk, so edits show under `mkdocs serve`.
+    templates = {name: env.get_template(name) for _, name, _ in pages}
     outputs = {
-        f"{DOCS_DIR}/{path}": _tidy(env.get_template(template).render(**common, **context))
-        for path, template, context in _pages(catalog, warnings)
+        f"{DOCS_DIR}/{path}": _tidy(templates[template].render(**common, **context))
+        for path, template, context in pages
     }
     records = [paper_record(paper, catalog) for paper in catalog.papers]
     outputs[f"{DOCS_DIR}/papers.json"] = papers_json(catalog, records)

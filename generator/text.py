@@ -77,8 +77,16 @@ def repair_mojibake(text: str) -> str:
 
 
 MOJIBAKE_MARKERS = ("√ó", "‚Äî", "‚Äì", "‚Äô", "‚Äú", "üèÜ", "Ã©", "â€", "Ã¨", "Â ")
+# UTF-8 read in an 8-bit charset turns each character into two to four non-ASCII ones;
+# where a no-break space (byte A0) became a space, the lead character of a two-byte
+# sequence stands before it, or that of a longer one before a space and a non-ASCII
+# character. A C1 control is a Windows-1252 byte read as Latin-1. Text with none of these
+# shapes cannot be mis-decoded, so most text skips ftfy.
+MIS_DECODING_SHAPE = re.compile(r"[^\x00-\x7f]{2}|[\xc0-\xdf] |[\xe0-\xf4] [^\x00-\x7f]|[\x80-\x9f]")
 
 
 def looks_mis_decoded(text: str) -> bool:
     """True when ``text`` still holds a typical wrong-charset sequence."""
+    if not MIS_DECODING_SHAPE.search(text):
+        return False
     return any(marker in text for marker in MOJIBAKE_MARKERS) or repair_mojibake(text) != text

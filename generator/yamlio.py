@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+
+__all__ = ["SafeConstructor", "SafeDumper", "SafeLoader", "dump_record", "dump_yaml"]
 
 try:  # The C loader parses records about ten times faster than the pure-Python one.
     SafeLoader: type = yaml.CSafeLoader

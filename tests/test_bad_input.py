@@ -58,6 +58,14 @@ def test_not_utf8_names_the_line(project: Path):
     assert "entries/papers/latin1.yaml:3:13: error: file is not valid UTF-8" in result.stderr
 
 
+@pytest.mark.parametrize("nesting", [" " + "[" * 60_000 + "]" * 60_000, "\n" + "- " * 90_000 + "x\n"])
+def test_deep_nesting_is_refused_before_it_can_crash_the_parser(project: Path, nesting: str):
+    _break(project, "deep.yaml", "title: Deep\ncategory: systems/long-context-training\ntags:" + nesting)
+    result = generator(project, "build", check=False)
+    assert result.returncode == 1, result.stderr
+    assert "entries/papers/deep.yaml:" in result.stderr and "nest more than 100 levels" in result.stderr
+
+
 def test_alias_bomb_is_refused_without_expanding(project: Path):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"

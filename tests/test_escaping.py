@@ -70,9 +70,9 @@ def _catalog(field: str, value: str):
                 "sections": [{"id": "s", "title": "Section", "subsections": [{"id": "t", "title": "Sub"}]}]}
     tags = {"tags": [{"id": "t1", "title": plain["tag_title"], "description": "D"}]}
     raw = RawData(entries_dir=Path("entries"),
-                  taxonomy=Document(Path("entries/taxonomy.yml"), "entries/taxonomy.yml", taxonomy, {}),
-                  tags=Document(Path("entries/tags.yml"), "entries/tags.yml", tags, {}),
-                  papers=[Document(Path("entries/papers/p.yaml"), "entries/papers/p.yaml", record, {})])
+                  taxonomy=Document(Path("entries/taxonomy.yml"), "entries/taxonomy.yml", taxonomy, ""),
+                  tags=Document(Path("entries/tags.yml"), "entries/tags.yml", tags, ""),
+                  papers=[Document(Path("entries/papers/p.yaml"), "entries/papers/p.yaml", record, "")])
     return build_catalog(raw), record
 
 

@@ -6,9 +6,13 @@ import json
 import re
 from pathlib import Path
 
+import fastjsonschema
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from conftest import REPO, copy_project, generator
+from generator.validate import _paper_gate, _paper_validator, paper_schema
 
 GOOD = """\
 title: A Perfectly Fine Paper
@@ -168,3 +172,29 @@ def test_contributing_field_reference_follows_the_schema():
     for name, spec in paper_schema()["properties"].items():
         assert f"| `{name}` |" in text, name
         assert spec["description"].split(":")[0].replace("<", "&lt;") in text, name
+
+
+# Values a contributor could plausibly write for a field, right and wrong.
+_ANY_VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 3000) | st.floats(allow_nan=False) | st.text(max_size=8)
+    | st.sampled_from(["2025-02-30", "0000-01-01", "2025-12-01", "2025-1-1", "https://arxiv.org/abs/2501.00001", "ftp://x",
+                       "systems/long-context-training", "oral", "x" * 301]),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(
+        st.sampled_from(["label", "url", "name", "x"]), children, max_size=3),
+    max_leaves=6,
+)
+
+
+@given(st.dictionaries(st.sampled_from([*paper_schema()["properties"], "summry"]), _ANY_VALUE, max_size=6)
+       .map(lambda record: {"title": "A Paper", "category": "systems/long-context-training", **record}))
+@example({"title": "A Paper", "category": "systems/long-context-training", "added": "0000-01-01"})
+@example({"title": "A Paper", "category": "systems/long-context-training", "added": "2025-02-30"})
+@settings(max_examples=400, deadline=None)
+def test_the_compiled_gate_accepts_exactly_what_jsonschema_accepts(record: dict):
+    """The fast path must never let through a record that the precise validator would reject."""
+    try:
+        _paper_gate()(record)
+        gate_accepts = True
+    except fastjsonschema.JsonSchemaException:
+        gate_accepts = False
+    assert gate_accepts == (not list(_paper_validator().iter_errors(record))), record
