@@ -14,15 +14,18 @@ import argparse
 import os
 import platform
 import random
-import resource
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import yaml
+
+from benchmarks import browser
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS = tuple(
@@ -33,6 +36,11 @@ WORDS = tuple(
 )
 NAMES = ("Zoë Müller", "Łukasz Kaiser", "Søren Ørsted", "José Núñez", "李明", "Ana-María Pérez", "Jürgen Groß",
          "Chloé Dupré", "Ömer Yılmaz", "Arjun Ramanathan", "Mei Suzuki", "Olusegun Adeyemi", "Priya Nair")
+
+
+def _author(name: str, distinct: str) -> str:
+    given, _, surname = name.rpartition(" ")
+    return f"{given} {distinct} {surname}".lstrip()
 
 
 def synthesise(root: Path, papers: int, seed: int = 7) -> None:
@@ -55,7 +63,9 @@ def synthesise(root: Path, papers: int, seed: int = 7) -> None:
         record = {
             "title": title,
             "category": f"section-{section}/topic-{section}-{rng.randint(1, 10)}",
-            "authors": [f"{rng.choice(NAMES)} {number}-{i}" for i in range(rng.randint(1, 20))],
+            # A number inside each name keeps authors distinct, as in a real conference, without
+            # making every surname start with a digit.
+            "authors": [_author(rng.choice(NAMES), f"{number}x{i}") for i in range(rng.randint(1, 20))],
             "venue": "NeurIPS", "year": 2025,
             "links": [{"label": f"arXiv:25{number % 100:02d}.{number:05d}",
                        "url": f"https://arxiv.org/abs/25{number % 100:02d}.{number:05d}"}],
@@ -68,23 +78,65 @@ def synthesise(root: Path, papers: int, seed: int = 7) -> None:
 
 
 def timed(args: list[str], cwd: Path) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB of the child, and its stdout."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    started = time.perf_counter()
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True,
-                            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
-    elapsed = time.perf_counter() - started
-    if result.returncode != 0:
-        raise SystemExit(f"{args} failed:\n{result.stdout}\n{result.stderr}")
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
-    return elapsed, peak, result.stdout
+    """Wall seconds, peak RSS in MB of this child alone, and its stdout."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        started = time.perf_counter()
+        process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err,
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        # wait4 gives the resource usage of this one process, not a maximum over all children so far.
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read().decode(), err.read().decode()
+    if process.returncode != 0:
+        raise SystemExit(f"{args} failed:\n{stdout}\n{stderr}")
+    return elapsed, usage.ru_maxrss / 1024, stdout
+
+
+def serve_latency(root: Path, record: Path) -> float:
+    """Seconds from saving an edited record to `mkdocs serve` answering with the new page."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    page = f"http://127.0.0.1:{port}/papers/{record.stem}/"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+                              cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+
+    def page_text() -> str:
+        try:
+            with urllib.request.urlopen(page, timeout=5) as response:
+                return response.read().decode("utf-8")
+        except OSError:
+            return ""
+
+    try:
+        deadline = time.monotonic() + 900
+        while "<h1" not in page_text():
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("mkdocs serve did not come up")
+            time.sleep(0.5)
+        time.sleep(3)  # let the file watcher settle after the first build
+        marker = f"Served{random.randrange(10**9)}"
+        started = time.monotonic()
+        record.write_text(record.read_text("utf-8").replace("title: ", f"title: {marker} ", 1), "utf-8")
+        while marker not in page_text():
+            if time.monotonic() - started > 900:
+                raise SystemExit("the edit never showed")
+            time.sleep(0.05)
+        return time.monotonic() - started
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def run(papers: int, keep: Path | None) -> dict[str, str]:
+def run(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> dict[str, str]:
     work = Path(tempfile.mkdtemp(prefix=f"scale-{papers}-"))
     root = work / "project"
     shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "site", "test-results", ".cache",
@@ -100,6 +152,8 @@ def run(papers: int, keep: Path | None) -> dict[str, str]:
     site = root / "site"
     mkdocs, mkdocs_mem, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], root)
     pages = list((site / "papers").glob("*/index.html"))
+    record_bytes = folder_size(root / "entries" / "papers")
+    index_bytes = (site / "search" / "search_index.json").stat().st_size
     row = {
         "papers": f"{papers:,}",
         "generator cold": f"{cold:.2f} s ({cold_mem:.0f} MB)",
@@ -109,9 +163,16 @@ def run(papers: int, keep: Path | None) -> dict[str, str]:
         "mkdocs build": f"{mkdocs:.1f} s ({mkdocs_mem:.0f} MB)",
         "whole build": f"{cold + mkdocs:.1f} s",
         "site": f"{folder_size(site) / 1e6:.0f} MB",
-        "search index": f"{(site / 'search' / 'search_index.json').stat().st_size / 1e6:.1f} MB",
+        "search index": f"{index_bytes / 1e6:.1f} MB ({index_bytes / record_bytes:.2f}× records)",
         "paper page": f"{sum(p.stat().st_size for p in pages) / max(len(pages), 1) / 1e3:.0f} kB",
+        "explorer data": f"{browser.explorer_payload_bytes(site) / 1e3:.0f} kB gz",
     }
+    if in_browser:
+        waits = browser.measure(site, f"Paper{papers // 2}")
+        row["search, first result"] = f"{waits['search cold']:.0f} ms (warm {waits['search warm']:.0f})"
+        row["explorer keystroke"] = f"{waits['keystroke median']:.0f} ms (worst {waits['keystroke worst']:.0f})"
+    if serve:
+        row["serve, edit shown"] = f"{serve_latency(root, root / 'entries' / 'papers' / 'paper-2.yaml'):.1f} s"
     if keep:
         shutil.copytree(root, keep / f"scale-{papers}", dirs_exist_ok=True)
     shutil.rmtree(work)
@@ -122,8 +183,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--papers", type=int, action="append", help="record count; repeat for several")
     parser.add_argument("--keep", type=Path, help="copy each synthetic project here for inspection")
+    parser.add_argument("--no-browser", action="store_true", help="skip the measurements in Chromium")
+    parser.add_argument("--serve", action="store_true",
+                        help="also time how long `mkdocs serve` takes to show an edited record")
     args = parser.parse_args()
-    rows = [run(count, args.keep) for count in (args.papers or [1000])]
+    rows = [run(count, args.keep, not args.no_browser, args.serve) for count in (args.papers or [1000])]
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
     print("| " + " | ".join(rows[0]) + " |")
     print("|" + " --- |" * len(rows[0]))

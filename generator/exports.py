@@ -51,14 +51,12 @@ def paper_record(paper: Paper, catalog: Catalog) -> dict[str, Any]:
 
 
 def papers_json(catalog: Catalog, records: list[dict[str, Any]]) -> str:
-    """``records`` are ``paper_record`` of every paper, in list order."""
-    data = {
-        "schema_version": SCHEMA_VERSION,
-        "title": catalog.title,
-        "description": catalog.description,
-        "papers": records,
-    }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    """``records`` are ``paper_record`` of every paper, in list order, one per line."""
+    header = json.dumps({"schema_version": SCHEMA_VERSION, "title": catalog.title,
+                         "description": catalog.description}, ensure_ascii=False)
+    # One record per line keeps diffs readable; json's C encoder only runs without indent.
+    lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
+    return f"{header[:-1]}, \"papers\": [\n{lines}\n]}}\n"
 
 
 def papers_csv(records: list[dict[str, Any]]) -> str:

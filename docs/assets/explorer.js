@@ -33,6 +33,7 @@
       row.order = index;
       row.haystack = fold([row.title, row.authors, row.arxiv || "", row.id,
         row.tags.map(function (t) { return tagTitles[t] || t; }).join(" ")].join(" "));
+      row.sortKeys = { title: fold(row.title), authors: fold(row.authors) || "\uffff", added: row.added || "\uffff" };
     });
 
     function readUrl() {
@@ -75,16 +76,26 @@
       if (tag && row.tags.indexOf(tag) < 0) return false;
       var type = form.elements.type.value;
       if (type === "award" && !row.award) return false;
-      if (type && type !== "award" && row.presentation !== type) return false;
+      if (type && type !== "award" && (row.presentation || "") !== type) return false;
       if (form.elements.code.checked && !row.code) return false;
       return true;
     }
 
-    function compare(a, b) {
-      var key = state.sort, result;
-      if (key === "category") result = a.order - b.order;
-      else result = fold(a[key] || "\uffff").localeCompare(fold(b[key] || "\uffff")) || a.order - b.order;
-      return state.dir === "desc" ? -result : result;
+    // Sorting thousands of rows on every keystroke would be the slowest step: the order is
+    // computed once per sort key and direction, and each filter keeps it.
+    var collator = new Intl.Collator(undefined, { sensitivity: "base" });
+    var sortedBy = {};
+    function sortedRows() {
+      var cacheKey = state.sort + " " + state.dir;
+      if (!sortedBy[cacheKey]) {
+        var key = state.sort;
+        sortedBy[cacheKey] = data.rows.slice().sort(function (a, b) {
+          var result = key === "category" ? a.order - b.order
+            : collator.compare(a.sortKeys[key], b.sortKeys[key]) || a.order - b.order;
+          return state.dir === "desc" ? -result : result;
+        });
+      }
+      return sortedBy[cacheKey];
     }
 
     function cell(tr, content) {
@@ -115,14 +126,14 @@
         title.appendChild(kind);
       }
       cell(tr, row.authors || "—");
-      cell(tr, row.subsection);
+      cell(tr, data.subsections[row.category]);
       cell(tr, row.tags.map(function (t) { return tagTitles[t] || t; }).join(", "));
       cell(tr, row.added || "");
       return tr;
     }
 
     function render() {
-      var rows = data.rows.filter(matches).sort(compare);
+      var rows = sortedRows().filter(matches);
       var fragment = document.createDocumentFragment();
       rows.slice(0, state.shown).forEach(function (row) { fragment.appendChild(rowElement(row)); });
       tbody.replaceChildren(fragment);

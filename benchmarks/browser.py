@@ -1,0 +1,80 @@
+"""What a visitor waits for, measured in Debian's Chromium with the browser tests' harness.
+
+- search: from typing a query into Material's search box on a freshly loaded page
+  until the first result is shown (the worker may still be building its index);
+- explorer: from a keystroke in the "All papers" filter until the table has been
+  updated and the next frame can be drawn;
+- explorer payload: the embedded rows, gzipped, as a server would send them.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO / "tests"))
+
+from browser import CHROMIUM, LAUNCH_ARGS, serve  # noqa: E402 - the harness lives with the tests
+
+EXPLORER_DATA = re.compile(r'<script type="application/json" id="pl-explorer-data">(.*?)</script>', re.DOTALL)
+
+# Runs inside the page: one keystroke's worth of work, timed to the next animation frame.
+_KEYSTROKE = """async (text) => {
+  const input = document.getElementById("pl-q");
+  const started = performance.now();
+  input.value = text;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+  await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));
+  return performance.now() - started;
+}"""
+
+
+def explorer_payload_bytes(site: Path) -> int:
+    """Gzipped size of the explorer's embedded data."""
+    html = (site / "all" / "index.html").read_text("utf-8")
+    match = EXPLORER_DATA.search(html)
+    if not match:
+        raise SystemExit("the explorer page has no embedded data")
+    return len(gzip.compress(match.group(1).encode("utf-8"), compresslevel=6))
+
+
+def measure(site: Path, query: str) -> dict[str, float]:
+    """Milliseconds: search to first result (cold and warm), explorer keystrokes (median and worst)."""
+    from playwright.sync_api import sync_playwright
+
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        page = browser.new_page()
+
+        search_box = page.locator("input.md-search__input")
+
+        def search(text: str) -> float:
+            search_box.fill("")
+            started = time.perf_counter()
+            search_box.press_sequentially(text)
+            # Results are redrawn per keystroke; wait for those of the whole query (Material adds ?h=<query>).
+            page.wait_for_function(
+                """(query) => {
+                    const link = document.querySelector('.md-search-result__item a.md-search-result__link');
+                    return link && new URL(link.href).searchParams.get('h') === query.toLowerCase();
+                }""", arg=text, timeout=120_000)
+            return (time.perf_counter() - started) * 1000
+
+        page.goto(base, wait_until="domcontentloaded")
+        page.keyboard.press("/")
+        search_box.wait_for(state="visible")
+        cold = search(query)
+        warm = search(query)
+
+        page.goto(base + "all/", wait_until="load")
+        page.locator("#pl-rows tr").first.wait_for()
+        typed = [page.evaluate(_KEYSTROKE, query[:length]) for length in range(1, len(query) + 1)]
+        typed += [page.evaluate(_KEYSTROKE, query[:length]) for length in range(len(query) - 1, -1, -1)]
+        browser.close()
+    return {"search cold": cold, "search warm": warm,
+            "keystroke median": statistics.median(typed), "keystroke worst": max(typed)}
