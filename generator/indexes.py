@@ -34,30 +34,46 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
-def _surname_key(name: str) -> tuple[str, str]:
-    return (_fold(name.split()[-1]) if name.split() else "", _fold(name))
-
-
 def author_index(catalog: Catalog) -> tuple[list[AuthorLetter], dict[str, str]]:
     """Authors grouped by the first letter of their surname, and each name's anchor."""
     papers_by_name: dict[str, list[Paper]] = {}
     for paper in catalog.papers:
         for name in dict.fromkeys(paper.author_names):
             papers_by_name.setdefault(name, []).append(paper)
+    # (surname, whole name) folded to ASCII: the sort key, computed once per name.
+    folded = {name: (_fold(name.split()[-1]) if name.split() else "", _fold(name)) for name in papers_by_name}
     anchors: dict[str, str] = {}
     taken: set[str] = set()
     letters: dict[str, list[AuthorEntry]] = {}
-    for surname, name in sorted((_surname_key(name), name) for name in papers_by_name):
-        base = slugify(name, max_length=80) or "author"
+    for (surname, whole), name in sorted((key, name) for name, key in folded.items()):
+        # The folded name is already ASCII and lowercase, so slugify has the least to do.
+        base = slugify(whole, max_length=80) or "author"
         anchor, number = base, 2
         while anchor in taken:
             anchor, number = f"{base}-{number}", number + 1
         taken.add(anchor)
         anchors[name] = anchor
-        initial = surname[0][:1].upper()
+        initial = surname[:1].upper()
         letter = initial if initial.isalpha() else "#"
         letters.setdefault(letter, []).append(AuthorEntry(name, anchor, tuple(papers_by_name[name])))
     return [AuthorLetter(letter, tuple(entries)) for letter, entries in sorted(letters.items())], anchors
+
+
+def author_index_data(letters: list[AuthorLetter]) -> dict:
+    """The author index as the page's script draws it: one initial at a time, or the matches of a filter.
+
+    Tens of thousands of author entries as Markdown would dominate the site's build time
+    and weigh megabytes per visit; as data they are a fraction of that.
+    """
+    titles: dict[str, str] = {}
+    groups = []
+    for letter in letters:
+        entries = []
+        for author in letter.authors:
+            entries.append([author.name, author.anchor, [paper.id for paper in author.papers]])
+            titles.update((paper.id, paper.title) for paper in author.papers)
+        groups.append([letter.letter, entries])
+    return {"letters": groups, "titles": dict(sorted(titles.items()))}
 
 
 @dataclass(frozen=True)
@@ -118,23 +134,27 @@ def recently_added(catalog: Catalog, count: int = RECENT_COUNT) -> list[Paper]:
     return sorted(dated, key=lambda paper: paper.added or "", reverse=True)[:count]
 
 
-def explorer_data(catalog: Catalog) -> dict:
-    """The compact rows the explorer page filters and sorts in the browser.
+EXPLORER_FIELDS = ("id", "title", "authors", "category", "tags", "presentation", "award", "code", "arxiv", "added")
 
-    Subsection and tag titles are sent once, and empty fields are left out: at
-    thousands of papers the payload is most of the page's weight.
+
+def explorer_data(catalog: Catalog) -> dict:
+    """The papers the explorer page filters and sorts in the browser, one list per field.
+
+    At thousands of papers this payload is most of the page's weight: columns gzip
+    better than one object per paper, and subsection and tag titles are sent once.
     """
-    rows = []
+    columns: dict[str, list] = {name: [] for name in EXPLORER_FIELDS}
     for paper in catalog.papers:
-        names = ", ".join(paper.author_names) + (" et al." if paper.authors_et_al else "")
-        row = {"id": paper.id, "title": paper.title, "authors": names, "category": paper.category,
-               "tags": list(paper.tags), "presentation": paper.presentation, "award": paper.award,
-               "code": paper.has_code or None, "arxiv": paper.arxiv_id, "added": paper.added}
-        rows.append({key: value for key, value in row.items() if value is not None})
+        values = (paper.id, paper.title,
+                  ", ".join(paper.author_names) + (" et al." if paper.authors_et_al else ""),
+                  paper.category, list(paper.tags), paper.presentation, paper.award,
+                  paper.has_code or None, paper.arxiv_id, paper.added)
+        for name, value in zip(EXPLORER_FIELDS, values, strict=True):
+            columns[name].append(value)
     return {
         "tags": {tag.id: tag.title for tag in catalog.tags},
         "subsections": {sub.category: f"{sub.number} {sub.title}" for sub in catalog.subsections},
-        "rows": rows,
+        "papers": columns,
     }
 
 

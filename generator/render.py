@@ -22,6 +22,7 @@ from .indexes import (
     FEED_COUNT,
     RECENT_COUNT,
     author_index,
+    author_index_data,
     explorer_data,
     highlights,
     recently_added,
@@ -117,6 +118,8 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    # Compact JSON for the explorer's embedded data (tojson still escapes <, >, & and ').
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
     env.filters.update(
         md=escape.markdown_text,
         md_block=escape.markdown_block,
@@ -145,7 +148,7 @@ def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, di
     pages: list[tuple[str, str, dict]] = [
         ("index.md", "home.md.j2", {"root": "", "recent": newest_first[:RECENT_COUNT], **shared}),
         ("all.md", "explorer.md.j2", {"root": "", "explorer_data": explorer_data(catalog)}),
-        ("authors.md", "authors.md.j2", {"root": "", "letters": letters}),
+        ("authors.md", "authors.md.j2", {"root": "", "letters": letters, "author_data": author_index_data(letters)}),
         ("tags.md", "tags.md.j2", {"root": "", "tag_counts": tag_counts(catalog)}),
         ("highlights.md", "highlights.md.j2", {"root": "", **shared}),
         ("stats.md", "stats.md.j2", {"root": "", "charts": statistics(catalog)}),

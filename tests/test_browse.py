@@ -91,7 +91,7 @@ def test_home_page_links_exports_sections_and_recent_papers(built_site: Path):
 
 def test_paper_page_is_complete(built_site: Path):
     html = (built_site / "papers" / "gated-attention-for-large-language-models" / "index.html").read_text("utf-8")
-    assert 'href="../../authors/#zihan-qiu"' in html
+    assert 'href="../../authors/?name=zihan-qiu"' in html
     assert "(Qwen Team)" in html
     assert "Best Paper Award" in html and "NeurIPS 2025" in html
     assert 'class="md-button md-button--primary" href="https://arxiv.org/abs/2505.06708"' in html
@@ -103,8 +103,15 @@ def test_paper_page_is_complete(built_site: Path):
 
 def test_authors_index_lists_each_author_with_papers(built_site: Path):
     html = (built_site / "authors" / "index.html").read_text("utf-8")
-    assert 'id="zihan-qiu"' in html and 'id="arthur-douillard"' in html
-    assert html.index('id="letter-a"') < html.index('id="letter-z"')
+    payload = re.search(r'<script type="application/json" id="pl-authors-data">(.*?)</script>', html, re.S).group(1)
+    data = json.loads(payload)
+    letters = [letter for letter, _ in data["letters"]]
+    assert letters == sorted(letters) and letters[0] == "A" and "Z" in letters
+    authors = {anchor: (name, papers) for _, entries in data["letters"] for name, anchor, papers in entries}
+    assert authors["zihan-qiu"] == ("Zihan Qiu", ["gated-attention-for-large-language-models"])
+    assert authors["arthur-douillard"][0] == "Arthur Douillard"
+    assert data["titles"]["gated-attention-for-large-language-models"] == "Gated Attention for Large Language Models"
+    assert 'id="pl-link-template"' in html
 
 
 def test_highlights_and_stats_pages(built_site: Path):
@@ -120,8 +127,8 @@ def test_explorer_embeds_every_paper_safely(built_site: Path):
     html = (built_site / "all" / "index.html").read_text("utf-8")
     payload = re.search(r'<script type="application/json" id="pl-explorer-data">(.*?)</script>', html, re.S).group(1)
     data = json.loads(payload)
-    assert len(data["rows"]) == len(PAPERS)
-    assert {row["id"] for row in data["rows"]} == set(PAPERS)
+    assert {len(column) for column in data["papers"].values()} == {len(PAPERS)}
+    assert set(data["papers"]["id"]) == set(PAPERS)
     assert 'id="pl-link-template"' in html
     for control in ("pl-q", "pl-section", "pl-tag", "pl-type", "pl-code"):
         assert f'<label for="{control}"' in html, control

@@ -178,6 +178,31 @@ def test_explorer_is_usable_from_the_keyboard(watched, sites):
     page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length === 3")
 
 
+def test_author_links_open_the_author_index_at_that_author(watched, sites):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, "papers/gated-attention-for-large-language-models/"))
+    page = watcher.page
+    page.get_by_role("link", name="Zihan Qiu", exact=True).click()
+    page.wait_for_load_state("load")
+    author = page.locator("#zihan-qiu")
+    author.wait_for(state="visible")
+    assert author.locator("strong").inner_text() == "Zihan Qiu"
+    assert page.evaluate("(el) => el.getBoundingClientRect().top < window.innerHeight", author.element_handle())
+    author.get_by_role("link", name="Gated Attention for Large Language Models").click()
+    page.wait_for_load_state("load")
+    assert "papers/gated-attention-for-large-language-models" in page.url
+    page.go_back(wait_until="load")
+    page.fill("#pl-author-q", "douillard")
+    page.wait_for_function("() => document.querySelector('#pl-author-count').textContent.startsWith('1 matching')")
+    assert page.locator("#pl-author-list > li strong").all_inner_texts() == ["Arthur Douillard"]
+    page.fill("#pl-author-q", "")
+    page.click(".pl-authors__letter[data-letter='D']")
+    assert page.locator(".pl-authors__letter[aria-pressed='true']").inner_text() == "D"
+    names = page.locator("#pl-author-list > li strong").all_inner_texts()
+    assert "Arthur Douillard" in names and "Zihan Qiu" not in names
+    _screenshot(watcher, f"{mode}-authors")
+
+
 def test_tag_page_lists_its_papers(watched, sites):
     watcher, mode = watched
     watcher.goto(page_url(sites, mode, "tags/"))

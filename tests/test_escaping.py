@@ -149,7 +149,7 @@ def _check_exports(outputs: dict[str, str], record: dict) -> None:
     assert _bibtex_unescape(title[1:-1]) == " ".join(record["title"].split())
     explorer = re.search(r'<script type="application/json" id="pl-explorer-data">(.*?)</script>',
                          outputs["docs/all.md"], re.S)
-    assert json.loads(explorer.group(1))["rows"][0]["title"] == record["title"].strip()
+    assert json.loads(explorer.group(1))["papers"]["title"][0] == record["title"].strip()
     feed = outputs["docs/feed.xml"]
     import xml.etree.ElementTree as ET
 

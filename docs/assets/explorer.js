@@ -1,6 +1,7 @@
-/* The "All papers" explorer: filters, sorting and a shareable URL state.
- * Plain script, no dependencies; runs on every page load, including Material's
- * instant navigation (document$), and does nothing on pages without the explorer. */
+/* The views drawn from embedded data: the "All papers" explorer (filters, sorting,
+ * a shareable URL state) and the author index. Plain script, no dependencies; runs
+ * on every page load, including Material's instant navigation (document$), and does
+ * nothing on pages without either view. */
 (function () {
   "use strict";
 
@@ -12,15 +13,31 @@
     return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  function init() {
+  // MkDocs rewrites one Markdown link on the page for the build's URL style; every
+  // other paper link is made from it, so hosted and offline copies both work.
+  function paperLinks() {
+    var template = document.getElementById("pl-link-template");
+    var href = template.getAttribute("href");
+    var id = template.dataset.id;
+    return function (paperId) { return href.split(id).join(paperId); };
+  }
+
+  function initExplorer() {
     var root = document.getElementById("pl-explorer");
     if (!root || root.dataset.ready) return;
     root.dataset.ready = "1";
 
     var data = JSON.parse(document.getElementById("pl-explorer-data").textContent);
-    var template = document.getElementById("pl-link-template");
-    var templateHref = template.getAttribute("href");
-    var templateId = template.dataset.id;
+    // The papers arrive as one list per field (smaller when gzipped); rows are rebuilt here.
+    var columns = data.papers;
+    data.rows = columns.id.map(function (id, index) {
+      var row = {};
+      Object.keys(columns).forEach(function (name) {
+        if (columns[name][index] !== null) row[name] = columns[name][index];
+      });
+      return row;
+    });
+    var paperHref = paperLinks();
     var form = root.querySelector("form");
     var tbody = document.getElementById("pl-rows");
     var count = document.getElementById("pl-count");
@@ -108,7 +125,7 @@
     function rowElement(row) {
       var tr = document.createElement("tr");
       var link = document.createElement("a");
-      link.href = templateHref.split(templateId).join(row.id);
+      link.href = paperHref(row.id);
       link.textContent = row.title;
       var title = cell(tr, link);
       if (row.award) {
@@ -172,6 +189,99 @@
 
     readUrl();
     render();
+  }
+
+  var AUTHOR_MATCHES_SHOWN = 200;
+
+  function initAuthors() {
+    var root = document.getElementById("pl-authors");
+    if (!root || root.dataset.ready) return;
+    root.dataset.ready = "1";
+
+    var data = JSON.parse(document.getElementById("pl-authors-data").textContent);
+    var paperHref = paperLinks();
+    var input = document.getElementById("pl-author-q");
+    var list = document.getElementById("pl-author-list");
+    var count = document.getElementById("pl-author-count");
+    var buttons = root.querySelectorAll("[data-letter]");
+    var letterOf = {};
+    var everyone = [];
+    data.letters.forEach(function (group) {
+      group[1].forEach(function (author) {
+        letterOf[author[1]] = group[0];
+        everyone.push({ name: author[0], anchor: author[1], papers: author[2], folded: fold(author[0]) });
+      });
+    });
+
+    function entry(author) {
+      var item = document.createElement("li");
+      item.id = author.anchor;
+      var name = document.createElement("strong");
+      name.textContent = author.name;
+      item.appendChild(name);
+      var papers = document.createElement("ul");
+      author.papers.forEach(function (paperId) {
+        var link = document.createElement("a");
+        link.href = paperHref(paperId);
+        link.textContent = data.titles[paperId];
+        var line = document.createElement("li");
+        line.appendChild(link);
+        papers.appendChild(line);
+      });
+      item.appendChild(papers);
+      return item;
+    }
+
+    function show(authors, summary, letter) {
+      var fragment = document.createDocumentFragment();
+      authors.forEach(function (author) { fragment.appendChild(entry(author)); });
+      list.replaceChildren(fragment);
+      count.textContent = summary;
+      buttons.forEach(function (button) {
+        button.setAttribute("aria-pressed", button.dataset.letter === letter ? "true" : "false");
+      });
+    }
+
+    function showLetter(letter) {
+      var authors = everyone.filter(function (author) { return letterOf[author.anchor] === letter; });
+      show(authors, authors.length + (authors.length === 1 ? " author" : " authors") + " under " + letter, letter);
+    }
+
+    function showMatches(text) {
+      var wanted = fold(text.trim());
+      var matches = everyone.filter(function (author) { return author.folded.indexOf(wanted) >= 0; });
+      var shown = matches.slice(0, AUTHOR_MATCHES_SHOWN);
+      show(shown, matches.length + " matching " + (matches.length === 1 ? "author" : "authors")
+        + (matches.length > shown.length ? ", the first " + shown.length + " shown" : ""), null);
+    }
+
+    function showRequested() {
+      var anchor = new URLSearchParams(window.location.search).get("name") || "";
+      var letter = letterOf[anchor] || (data.letters.length ? data.letters[0][0] : "");
+      showLetter(letter);
+      var target = anchor && document.getElementById(anchor);
+      if (target) {
+        target.classList.add("pl-authors__target");
+        target.scrollIntoView({ block: "start" });
+      }
+    }
+
+    input.addEventListener("input", function () {
+      if (input.value.trim()) showMatches(input.value);
+      else showRequested();
+    });
+    buttons.forEach(function (button) {
+      button.addEventListener("click", function () {
+        input.value = "";
+        showLetter(button.dataset.letter);
+      });
+    });
+    showRequested();
+  }
+
+  function init() {
+    initExplorer();
+    initAuthors();
   }
 
   if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
