@@ -38,6 +38,31 @@ NAMES = ("Zoë Müller", "Łukasz Kaiser", "Søren Ørsted", "José Núñez", "�
          "Chloé Dupré", "Ömer Yılmaz", "Arjun Ramanathan", "Mei Suzuki", "Olusegun Adeyemi", "Priya Nair")
 
 
+_SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "be", "du", "fa", "go", "hi", "ju", "pe", "so")
+
+
+_TAIL_SYLLABLES = ("bra", "cle", "dri", "fro", "gla", "ple", "sta", "tri", "vle", "quo", "wen", "yst")
+
+
+def code_name(number: int) -> str:
+    """A pronounceable name unique to ``number`` ("Kalomi"), like the short names papers take."""
+    syllables = []
+    while True:
+        number, digit = divmod(number, len(_SYLLABLES))
+        syllables.append(_SYLLABLES[digit])
+        if number == 0:
+            break
+    return "".join(syllables + ["x"] * (3 - len(syllables))).capitalize()
+
+
+def _vocabulary(rng: random.Random) -> tuple[list[str], list[float]]:
+    """The domain words plus a long tail of rarer ones, drawn with Zipf's law like real prose."""
+    # Other syllables than the code names', so a code name stays unique to its paper.
+    tail = {"".join(rng.choice(_TAIL_SYLLABLES) for _ in range(rng.randint(2, 4))) for _ in range(4000)}
+    words = list(WORDS) + sorted(tail - set(WORDS))
+    return words, [1 / rank for rank in range(1, len(words) + 1)]
+
+
 def _author(name: str, distinct: str) -> str:
     given, _, surname = name.rpartition(" ")
     return f"{given} {distinct} {surname}".lstrip()
@@ -56,9 +81,10 @@ def synthesise(root: Path, papers: int, seed: int = 7) -> None:
     papers_dir = root / "entries" / "papers"
     shutil.rmtree(papers_dir)
     papers_dir.mkdir()
+    words, weights = _vocabulary(rng)
     for number in range(papers):
         title_words = rng.sample(WORDS, rng.randint(5, 12))
-        title = f"Paper{number}: " + " ".join(title_words).capitalize() + rng.choice(["", " — revisited", " ×2"])
+        title = f"{code_name(number)}: " + " ".join(title_words).capitalize() + rng.choice(["", " — revisited", " ×2"])
         section = rng.randint(1, 5)
         record = {
             "title": title,
@@ -69,7 +95,7 @@ def synthesise(root: Path, papers: int, seed: int = 7) -> None:
             "venue": "NeurIPS", "year": 2025,
             "links": [{"label": f"arXiv:25{number % 100:02d}.{number:05d}",
                        "url": f"https://arxiv.org/abs/25{number % 100:02d}.{number:05d}"}],
-            "summary": " ".join(rng.choice(WORDS) for _ in range(rng.randint(80, 250))).capitalize() + ".",
+            "summary": " ".join(rng.choices(words, weights, k=rng.randint(80, 250))).capitalize() + ".",
             "key_results": [f"**{rng.randint(2, 90)}%** better {rng.choice(WORDS)}" for _ in range(rng.randint(0, 6))],
             "tags": sorted(set(rng.sample(tags, rng.randint(1, 4)))),
             "added": f"2025-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
@@ -168,8 +194,8 @@ def run(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> dict[s
         "explorer data": f"{browser.explorer_payload_bytes(site) / 1e3:.0f} kB gz",
     }
     if in_browser:
-        waits = browser.measure(site, f"Paper{papers // 2}")
-        row["search, first result"] = f"{waits['search cold']:.0f} ms (warm {waits['search warm']:.0f})"
+        waits = browser.measure(site, code_name(papers // 2))
+        row["search, first result"] = f"{waits['search warm']:.0f} ms (page load to result {waits['search cold']:.0f})"
         row["explorer keystroke"] = f"{waits['keystroke median']:.0f} ms (worst {waits['keystroke worst']:.0f})"
     if serve:
         row["serve, edit shown"] = f"{serve_latency(root, root / 'entries' / 'papers' / 'paper-2.yaml'):.1f} s"

@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var PAGE_SIZE = 200;
+  var PAGE_SIZE = 100;
   // "q" would collide with Material, which opens its search box for a ?q= parameter.
   var FILTERS = ["text", "section", "tag", "type", "code"];
 
@@ -84,18 +84,22 @@
       try { window.history.replaceState(window.history.state, "", url); } catch (error) { /* file:// in some browsers */ }
     }
 
-    function matches(row) {
+    // The filters are read once per update, not once per row.
+    function matcher() {
       var words = fold(form.elements.text.value).split(/\s+/).filter(Boolean);
-      for (var i = 0; i < words.length; i++) if (row.haystack.indexOf(words[i]) < 0) return false;
       var section = form.elements.section.value;
-      if (section && row.category !== section && row.category.split("/")[0] !== section) return false;
       var tag = form.elements.tag.value;
-      if (tag && row.tags.indexOf(tag) < 0) return false;
       var type = form.elements.type.value;
-      if (type === "award" && !row.award) return false;
-      if (type && type !== "award" && (row.presentation || "") !== type) return false;
-      if (form.elements.code.checked && !row.code) return false;
-      return true;
+      var codeOnly = form.elements.code.checked;
+      return function (row) {
+        for (var i = 0; i < words.length; i++) if (row.haystack.indexOf(words[i]) < 0) return false;
+        if (section && row.category !== section && row.category.split("/")[0] !== section) return false;
+        if (tag && row.tags.indexOf(tag) < 0) return false;
+        if (type === "award" && !row.award) return false;
+        if (type && type !== "award" && (row.presentation || "") !== type) return false;
+        if (codeOnly && !row.code) return false;
+        return true;
+      };
     }
 
     // Sorting thousands of rows on every keystroke would be the slowest step: the order is
@@ -149,11 +153,19 @@
       return tr;
     }
 
+    var shownKey = null;
+
     function render() {
-      var rows = sortedRows().filter(matches);
-      var fragment = document.createDocumentFragment();
-      rows.slice(0, state.shown).forEach(function (row) { fragment.appendChild(rowElement(row)); });
-      tbody.replaceChildren(fragment);
+      var rows = sortedRows().filter(matcher());
+      var visible = rows.slice(0, state.shown);
+      // Early keystrokes often leave the visible rows as they were: then the table is kept.
+      var visibleKey = visible.map(function (row) { return row.order; }).join(",");
+      if (visibleKey !== shownKey) {
+        var fragment = document.createDocumentFragment();
+        visible.forEach(function (row) { fragment.appendChild(rowElement(row)); });
+        tbody.replaceChildren(fragment);
+        shownKey = visibleKey;
+      }
       count.textContent = rows.length === data.rows.length
         ? rows.length + " papers"
         : rows.length + " of " + data.rows.length + " papers";
