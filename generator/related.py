@@ -1,23 +1,25 @@
 """Related papers: TF-IDF cosine similarity over title, summary and tags.
 
-The cost stays near-linear in the number of papers: each paper is compared only
-with papers that share one of its most distinctive terms, and terms carried by
-more than a small share of all papers are left out of that candidate search
-(they say little about similarity and would make the search quadratic).
+The cost stays linear in the number of papers: similarity is summed over each
+paper's most distinctive terms, through an inverted index of those terms, and a
+term that is among the distinctive ones of more than POSTING_CAP papers is left
+out (it says little about similarity, and a cap that grew with the list would
+make the work grow with the square of its size).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
+from operator import itemgetter
 
 from .model import Catalog, Paper
 
 RELATED_COUNT = 5
 TERMS_PER_PAPER = 24
-MAX_POSTING_SHARE = 0.05
-MIN_POSTING_CAP = 50
+POSTING_CAP = 50
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z0-9]")
 _STOP_WORDS = frozenset({
@@ -57,28 +59,33 @@ def _vectors(papers: tuple[Paper, ...]) -> dict[str, dict[str, float]]:
 def related_papers(catalog: Catalog, count: int = RELATED_COUNT) -> dict[str, tuple[str, ...]]:
     """For each paper id, the ids of the ``count`` most similar papers, best first.
 
-    Ties are broken by id, so the result does not depend on input order.
+    Similarity is the TF-IDF cosine restricted to the terms both papers count among
+    their most distinctive. Ties are broken by id, so the result does not depend on
+    input order.
     """
-    papers = catalog.papers
-    vectors = _vectors(papers)
+    vectors = _vectors(catalog.papers)
     top_terms = {
-        paper_id: sorted(vector, key=lambda term: (-vector[term], term))[:TERMS_PER_PAPER]
+        paper_id: heapq.nsmallest(TERMS_PER_PAPER, vector, key=lambda term: (-vector[term], term))
         for paper_id, vector in vectors.items()
     }
-    postings: dict[str, list[str]] = defaultdict(list)
+    postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for paper_id in sorted(top_terms):
         for term in top_terms[paper_id]:
-            postings[term].append(paper_id)
-    cap = max(MIN_POSTING_CAP, int(MAX_POSTING_SHARE * len(papers)))
+            postings[term].append((paper_id, vectors[paper_id][term]))
     related = {}
-    for paper_id, vector in vectors.items():
-        candidates = {other for term in top_terms[paper_id] if len(postings[term]) <= cap
-                      for other in postings[term] if other != paper_id}
-        scored = []
-        for other in candidates:
-            other_vector = vectors[other]
-            small, large = (vector, other_vector) if len(vector) <= len(other_vector) else (other_vector, vector)
-            score = sum(weight * large.get(term, 0.0) for term, weight in small.items())
-            scored.append((-round(score, 12), other))
-        related[paper_id] = tuple(other for _, other in sorted(scored)[:count])
+    for paper_id, terms in top_terms.items():
+        vector = vectors[paper_id]
+        scores: dict[str, float] = defaultdict(float)
+        for term in terms:
+            posting = postings[term]
+            if len(posting) > POSTING_CAP:
+                continue
+            weight = vector[term]
+            for other, other_weight in posting:
+                scores[other] += weight * other_weight
+        scores.pop(paper_id, None)
+        # A cheap cut by raw score first; ties are then settled by id on the few left.
+        leaders = heapq.nlargest(2 * count, scores.items(), key=itemgetter(1))
+        best = sorted(leaders, key=lambda item: (-round(item[1], 12), item[0]))[:count]
+        related[paper_id] = tuple(other for other, _ in best)
     return related
