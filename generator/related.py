@@ -19,7 +19,7 @@ from .model import Catalog, Paper
 
 RELATED_COUNT = 5
 TERMS_PER_PAPER = 24
-POSTING_CAP = 50
+POSTING_CAP = 30
 
 _WORD = re.compile(r"[a-z0-9][a-z0-9\-]*[a-z0-9]|[a-z0-9]")
 _STOP_WORDS = frozenset({

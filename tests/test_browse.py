@@ -95,7 +95,7 @@ def test_paper_page_is_complete(built_site: Path):
     assert "(Qwen Team)" in html
     assert "Best Paper Award" in html and "NeurIPS 2025" in html
     assert 'class="md-button md-button--primary" href="https://arxiv.org/abs/2505.06708"' in html
-    assert 'id="cite"' in html and "@inproceedings</span>" in html
+    assert 'id="cite"' in html and '<code class="language-bibtex">@inproceedings{gated-attention' in html
     assert "Related papers" in html and 'href="../dusa/"' in html
     assert "/edit/main/entries/papers/gated-attention-for-large-language-models.yaml" in html
     assert 'href="../../tags/#tag:attention"' in html or "tag:attention" in html
