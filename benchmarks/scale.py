@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import os
 import platform
 import random
@@ -22,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -108,12 +110,12 @@ def synthesise(root: Path, papers: int, seed: int = 7) -> None:
         (papers_dir / f"paper-{number}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), "utf-8")
 
 
-def timed(args: list[str], cwd: Path) -> tuple[float, float, str]:
+def timed(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB of this child alone, and its stdout."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err,
-                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra_env})
         # wait4 gives the resource usage of this one process, not a maximum over all children so far.
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
@@ -126,13 +128,16 @@ def timed(args: list[str], cwd: Path) -> tuple[float, float, str]:
     return elapsed, usage.ru_maxrss / 1024, stdout
 
 
-def serve_latency(root: Path, record: Path) -> float:
+def serve_latency(root: Path, record: Path, *options: str) -> float:
     """Seconds from saving an edited record to `mkdocs serve` answering with the new page."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    page = f"http://127.0.0.1:{port}/papers/{record.stem}/"
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
+    # mkdocs serve puts the site under the path of its site_url (also in the taxonomy).
+    site_url = yaml.safe_load((root / "entries" / "taxonomy.yml").read_text("utf-8")).get("site_url") or "/"
+    page = f"http://127.0.0.1:{port}{urllib.parse.urlsplit(site_url).path}papers/{record.stem}/"
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}",
+                               *options],
                               cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
 
@@ -167,7 +172,23 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def run(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> dict[str, str]:
+def _profile(papers: int, mkdocs: float, generator: float, stages: str, timings: dict) -> list[tuple[str, str]]:
+    """Rows of "where the whole build's time goes" for the Performance page."""
+    rows = [("generator, as the hook runs it", f"{generator:.1f} s: {stages}, the rest starting Python")]
+    accounted = 0.0
+    for kind in ("paper", "subsection", "section", "other"):
+        spent = timings["pages"].get(kind)
+        if spent:
+            accounted += spent["markdown"] + spent["theme and search"]
+            rows.append((f"{kind} pages ({spent['pages']:,}): Markdown", f"{spent['markdown']:.1f} s"))
+            rows.append((f"{kind} pages: theme and search plugin", f"{spent['theme and search']:.1f} s"))
+    rows.append(("the rest of MkDocs (files, nav, search index, assets)",
+                 f"{timings['build after the config'] - accounted:.1f} s"))
+    rows.append(("whole `mkdocs build`", f"{mkdocs:.1f} s"))
+    return [(f"{papers:,}: {stage}", seconds) for stage, seconds in rows]
+
+
+def run(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> tuple[dict[str, str], list]:
     work = Path(tempfile.mkdtemp(prefix=f"scale-{papers}-"))
     root = work / "project"
     shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "site", "test-results", ".cache",
@@ -176,12 +197,19 @@ def run(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> dict[s
     synthesise(root, papers)
     generator = [sys.executable, "-m", "generator", "--root", str(root), "build"]
     cold, cold_mem, out_cold = timed(generator, root)
-    warm, _, out_warm = timed(generator, root)
+    warm, _, out_warm = timed([*generator, "--timings"], root)
     record = root / "entries" / "papers" / "paper-1.yaml"
     record.write_text(record.read_text("utf-8").replace("summary: ", "summary: Edited. ", 1), "utf-8")
     edit, _, out_edit = timed(generator, root)
     site = root / "site"
-    mkdocs, mkdocs_mem, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], root)
+    config = root / "mkdocs.yml"
+    config.write_text(config.read_text("utf-8").replace(
+        "  - generator/mkdocs_hook.py\n", "  - generator/mkdocs_hook.py\n  - benchmarks/mkdocs_timing.py\n"), "utf-8")
+    timings_file = work / "mkdocs-timings.json"
+    mkdocs, mkdocs_mem, _ = timed([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], root,
+                                  PAPERLIST_TIMINGS=str(timings_file))
+    stages = out_warm.split("stages: ")[1].strip()
+    profile = _profile(papers, mkdocs, warm, stages, json.loads(timings_file.read_text("utf-8")))
     pages = list((site / "papers").glob("*/index.html"))
     record_bytes = folder_size(root / "entries" / "papers")
     index_bytes = (site / "search" / "search_index.json").stat().st_size
@@ -204,11 +232,14 @@ def run(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> dict[s
         row["search, first result"] = f"{waits['search warm']:.0f} ms (page load to result {waits['search cold']:.0f})"
         row["explorer keystroke"] = f"{waits['keystroke median']:.0f} ms (worst {waits['keystroke worst']:.0f})"
     if serve:
-        row["serve, edit shown"] = f"{serve_latency(root, root / 'entries' / 'papers' / 'paper-2.yaml'):.1f} s"
+        record = root / "entries" / "papers" / "paper-2.yaml"
+        # --dirty rebuilds only the pages whose files changed, and the generator rewrites only those.
+        row["serve, edit shown"] = (f"{serve_latency(root, record):.1f} s "
+                                    f"(--dirty {serve_latency(root, record, '--dirty'):.1f} s)")
     if keep:
         shutil.copytree(root, keep / f"scale-{papers}", dirs_exist_ok=True)
     shutil.rmtree(work)
-    return row
+    return row, profile
 
 
 def main() -> None:
@@ -219,12 +250,17 @@ def main() -> None:
     parser.add_argument("--serve", action="store_true",
                         help="also time how long `mkdocs serve` takes to show an edited record")
     args = parser.parse_args()
-    rows = [run(count, args.keep, not args.no_browser, args.serve) for count in (args.papers or [1000])]
+    results = [run(count, args.keep, not args.no_browser, args.serve) for count in (args.papers or [1000])]
+    rows = [row for row, _ in results]
     print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
     print("| " + " | ".join(rows[0]) + " |")
     print("|" + " --- |" * len(rows[0]))
     for row in rows:
         print("| " + " | ".join(row.values()) + " |")
+    print("\n| where the whole build's time goes | seconds |\n| --- | --- |")
+    for _, profile in results:
+        for stage, seconds in profile:
+            print(f"| {stage} | {seconds} |")
 
 
 if __name__ == "__main__":

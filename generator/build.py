@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import DataError, Finding, errors_in
@@ -35,33 +38,57 @@ class Project:
         return self.root / MANIFEST
 
 
+class StageTimes(dict[str, float]):
+    """Seconds spent in each stage of a run, in pipeline order."""
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self[name] = self.get(name, 0.0) + time.perf_counter() - started
+
+    def __str__(self) -> str:
+        return " · ".join(f"{name} {seconds:.2f} s" for name, seconds in self.items())
+
+
 @dataclass(frozen=True)
 class BuildResult:
     catalog: Catalog
     warnings: list[Finding]
     report: WriteReport
+    times: StageTimes = field(default_factory=StageTimes)
 
 
-def load_catalog(project: Project) -> tuple[Catalog, list[Finding]]:
+def load_catalog(project: Project, times: StageTimes | None = None) -> tuple[Catalog, list[Finding]]:
     """Load and validate the records; raise DataError on any error, return the warnings."""
-    raw = load_entries(project.entries_dir)
-    findings = validate(raw)
+    times = StageTimes() if times is None else times
+    with times.stage("load"):
+        raw = load_entries(project.entries_dir)
+    with times.stage("validate"):
+        findings = validate(raw)
     if errors_in(findings):
         raise DataError(findings)
-    return build_catalog(raw), findings
+    with times.stage("model"):
+        catalog = build_catalog(raw)
+    return catalog, findings
 
 
 def generate(project: Project, *, check: bool = False) -> BuildResult:
     """Render every output; write the changed ones (or, with ``check``, list them)."""
-    catalog, warnings = load_catalog(project)
-    outputs = render_all(catalog, warnings)
-    report = sync_outputs(project.root, outputs, project.manifest, check=check)
+    times = StageTimes()
+    catalog, warnings = load_catalog(project, times)
+    with times.stage("render"):
+        outputs = render_all(catalog, warnings)
+    with times.stage("write"):
+        report = sync_outputs(project.root, outputs, project.manifest, check=check)
+        _sync_nav(project, catalog, report, check=check)
     if check:
         # Pages under docs/ are git-ignored build products: one not built yet is not stale.
         report.stale = [path for path in report.stale
                         if (project.root / path).exists() or not path.startswith(f"{DOCS_DIR}/")]
-    _sync_nav(project, catalog, report, check=check)
-    return BuildResult(catalog=catalog, warnings=warnings, report=report)
+    return BuildResult(catalog=catalog, warnings=warnings, report=report, times=times)
 
 
 def _sync_nav(project: Project, catalog: Catalog, report: WriteReport, *, check: bool) -> None:

@@ -33,6 +33,8 @@ def _build(args: argparse.Namespace) -> int:
     print(f"{len(result.catalog.papers)} papers: wrote {len(report.written)} files, "
           f"removed {len(report.removed)}; {len(result.warnings)} warnings "
           "(python -m generator validate lists them)")
+    if args.timings:
+        print(f"stages: {result.times}")
     return 0
 
 
@@ -133,6 +135,7 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--check", action="store_true",
                        help="write nothing; exit 1 and name the files that are out of date")
     build.add_argument("--verbose", action="store_true", help="also print data warnings")
+    build.add_argument("--timings", action="store_true", help="also print the seconds each stage took")
     build.set_defaults(run=_build)
 
     check = commands.add_parser("validate", help="check every record, the taxonomy and cross-record rules")

@@ -1,0 +1,60 @@
+"""An MkDocs hook for the scale benchmark: where `mkdocs build` spends its time, by kind of page.
+
+The benchmark adds it to the temporary copy's mkdocs.yml. For each kind of page it sums
+the Markdown conversion (on_page_markdown to on_page_content) and the theme with the
+search plugin (on_page_context to on_post_page); the rest of the build is everything
+else: the generator hook, reading files, the nav, the search index, copying assets.
+Results go to the JSON file named by PAPERLIST_TIMINGS.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from collections import defaultdict
+from pathlib import Path
+
+_started: dict[str, float] = {}
+_seconds: dict[str, dict[str, float]] = defaultdict(lambda: {"pages": 0, "markdown": 0.0, "theme and search": 0.0})
+
+
+def _kind(page) -> str:
+    path = page.file.src_uri
+    if path.startswith("papers/"):
+        return "paper"
+    if path.startswith("sections/"):
+        return "section" if path.endswith("/index.md") else "subsection"
+    return "other"
+
+
+def on_pre_build(config, **kwargs) -> None:
+    _started["build"] = time.perf_counter()
+
+
+def on_page_markdown(markdown, page, **kwargs):
+    _started[page.file.src_uri] = time.perf_counter()
+    return markdown
+
+
+def on_page_content(html, page, **kwargs):
+    kind = _seconds[_kind(page)]
+    kind["pages"] += 1
+    kind["markdown"] += time.perf_counter() - _started[page.file.src_uri]
+    return html
+
+
+def on_page_context(context, page, **kwargs):
+    _started[page.file.src_uri] = time.perf_counter()
+    return context
+
+
+def on_post_page(output, page, **kwargs):
+    _seconds[_kind(page)]["theme and search"] += time.perf_counter() - _started[page.file.src_uri]
+    return output
+
+
+def on_post_build(config, **kwargs) -> None:
+    total = time.perf_counter() - _started["build"]
+    report = {"pages": dict(_seconds), "build after the config": total}
+    Path(os.environ["PAPERLIST_TIMINGS"]).write_text(json.dumps(report), "utf-8")
