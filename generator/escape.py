@@ -28,7 +28,9 @@ _LINK_TARGET = re.compile(r"(\]\(\s*)([^)\s]*)")
 _REFERENCE_DEFINITION = re.compile(r"^(\s*\[[^\]]*\]:\s*)(\S+)", re.MULTILINE)
 _SCHEME = re.compile(r"^([a-z][a-z0-9+.\-]*):")
 _ALLOWED_SCHEMES = frozenset({"http", "https", "mailto"})
-_BLOCK_LEADER = re.compile(r"^( {0,3})([#=]|-{3,}\s*$|_{3,}\s*$|\*{3,}\s*$|>)", re.MULTILINE)
+# Line starts that open a block: headings, rules, quotes, and code fences, which, left
+# unclosed, would swallow the rest of the page (closed ones are code spans, kept as they are).
+_BLOCK_LEADER = re.compile(r"^( {0,3})([#=]|-{3,}\s*$|_{3,}\s*$|\*{3,}\s*$|>|`{3,}|~{3,})", re.MULTILINE)
 _UNSAFE_IN_TEXT = re.compile(r"[<{}|]|&(?=#?\w+;)")
 BLOCKED_URL = "#blocked-unsafe-link"
 
