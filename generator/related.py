@@ -40,20 +40,25 @@ def _terms(paper: Paper) -> Counter[str]:
     return terms
 
 
-def _vectors(papers: tuple[Paper, ...]) -> dict[str, dict[str, float]]:
-    """Unit-length TF-IDF vectors keyed by paper id."""
+def distinctive_terms(papers: tuple[Paper, ...]) -> dict[str, list[tuple[str, float]]]:
+    """Each paper's TERMS_PER_PAPER heaviest terms with their unit-vector TF-IDF weights, heaviest first.
+
+    The norm takes every term into account; only the kept terms are divided by it.
+    """
     counts = {paper.id: _terms(paper) for paper in papers}
     document_frequency: Counter[str] = Counter()
     for terms in counts.values():
         document_frequency.update(terms.keys())
     total = len(papers)
-    vectors = {}
+    idf = {term: math.log((1 + total) / (1 + frequency)) for term, frequency in document_frequency.items()}
+    kept = {}
     for paper_id, terms in counts.items():
-        weights = {term: (1 + math.log(count)) * math.log((1 + total) / (1 + document_frequency[term])) + 1e-9
-                   for term, count in terms.items()}
-        norm = math.sqrt(sum(weight * weight for weight in weights.values())) or 1.0
-        vectors[paper_id] = {term: weight / norm for term, weight in weights.items()}
-    return vectors
+        weights = [(1 + math.log(count)) * idf[term] + 1e-9 for term, count in terms.items()]
+        norm = math.sqrt(sum(weight * weight for weight in weights)) or 1.0
+        # Negated weights, so that plain tuple order ranks heaviest first and ties by term.
+        heaviest = heapq.nsmallest(TERMS_PER_PAPER, zip([-weight for weight in weights], terms, strict=True))
+        kept[paper_id] = [(term, -negated / norm) for negated, term in heaviest]
+    return kept
 
 
 def related_papers(catalog: Catalog, count: int = RELATED_COUNT) -> dict[str, tuple[str, ...]]:
@@ -63,24 +68,18 @@ def related_papers(catalog: Catalog, count: int = RELATED_COUNT) -> dict[str, tu
     their most distinctive. Ties are broken by id, so the result does not depend on
     input order.
     """
-    vectors = _vectors(catalog.papers)
-    top_terms = {
-        paper_id: heapq.nsmallest(TERMS_PER_PAPER, vector, key=lambda term: (-vector[term], term))
-        for paper_id, vector in vectors.items()
-    }
+    top_terms = distinctive_terms(catalog.papers)
     postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for paper_id in sorted(top_terms):
-        for term in top_terms[paper_id]:
-            postings[term].append((paper_id, vectors[paper_id][term]))
+        for term, weight in top_terms[paper_id]:
+            postings[term].append((paper_id, weight))
     related = {}
     for paper_id, terms in top_terms.items():
-        vector = vectors[paper_id]
         scores: dict[str, float] = defaultdict(float)
-        for term in terms:
+        for term, weight in terms:
             posting = postings[term]
             if len(posting) > POSTING_CAP:
                 continue
-            weight = vector[term]
             for other, other_weight in posting:
                 scores[other] += weight * other_weight
         scores.pop(paper_id, None)

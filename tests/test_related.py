@@ -37,7 +37,7 @@ def test_a_term_shared_by_more_papers_than_the_cap_is_not_followed():
     papers = tuple(dataclasses.replace(template, id=f"p{number}", title=f"Common {number}", summary="common " * 5,
                                        tags=(), key_results=())
                    for number in range(related.POSTING_CAP + 10))
-    assert all("common" in vector for vector in related._vectors(papers).values())
+    assert all("common" in dict(terms) for terms in related.distinctive_terms(papers).values())
     catalog = _catalog()
     section = catalog.sections[0]
     subsection = dataclasses.replace(section.subsections[0], papers=papers)
