@@ -55,19 +55,20 @@ class Paper:
     def category(self) -> str:
         return f"{self.section_id}/{self.subsection_id}"
 
-    @property
+    # Cached: pages, exports and BibTeX each ask, and a paper never changes once built.
+    @cached_property
     def arxiv_id(self) -> str | None:
         return next((found for link in self.links if (found := arxiv_id(link.url))), None)
 
-    @property
+    @cached_property
     def openreview_id(self) -> str | None:
         return next((found for link in self.links if (found := openreview_id(link.url))), None)
 
-    @property
+    @cached_property
     def has_code(self) -> bool:
         return any(link.kind == "code" for link in self.links)
 
-    @property
+    @cached_property
     def author_names(self) -> tuple[str, ...]:
         return tuple(author.name for author in self.authors)
 

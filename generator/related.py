@@ -31,10 +31,15 @@ _STOP_WORDS = frozenset({
 })
 
 
+def _words(text: str) -> list[str]:
+    return [word for word in _WORD.findall(text.lower()) if word not in _STOP_WORDS and len(word) > 2]
+
+
 def _terms(paper: Paper) -> Counter[str]:
-    text = f"{paper.title} {paper.title} {paper.summary}".lower()
-    words = [word for word in _WORD.findall(text) if word not in _STOP_WORDS and len(word) > 2]
-    terms = Counter(words)
+    title = _words(paper.title)
+    terms = Counter(title)
+    terms.update(title)  # a title word counts twice
+    terms.update(_words(paper.summary))
     for tag in paper.tags:
         terms[f"tag:{tag}"] += 3
     return terms
