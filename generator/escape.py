@@ -56,6 +56,7 @@ def is_safe_url(url: str) -> bool:
     return match is None or match.group(1) in _ALLOWED_SCHEMES
 
 
+@cache
 def safe_url(url: str) -> str:
     """A URL that is safe inside a Markdown link target: http(s) only, no spaces or parentheses."""
     if not is_safe_url(url) or not url.lower().startswith(("http://", "https://")):
