@@ -1,12 +1,15 @@
 """Scale benchmark: synthesise N realistic records in a temporary copy and time each stage.
 
-    python -m benchmarks.scale --papers 1000 [--papers 5000 ...] [--keep DIR]
+    python -m benchmarks.scale --papers 1000 --papers 5000 --papers 20000 --serve --page docs/performance.md
 
 Stages: the generator cold (a whole process), again with nothing changed, after editing
 one record, and `mkdocs build`, which runs the generator through the hook and so is the
-whole build. Reports wall time and peak memory (of the child
-process) per stage, files written, site size, search-index size and the mean HTML
-size of a paper page, as a Markdown table.
+whole build; then, in Debian's Chromium, search and the explorer; with --serve, how long
+`mkdocs serve` takes to show an edited record. Reports wall time and peak memory (each
+process's own) per stage, the files written, the site's and the search index's size, the
+mean paper page and the explorer's data, checks each figure against the targets of the
+performance issue, and profiles the whole build. With --page, the report replaces the
+block between the benchmark markers of that page.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import json
 import os
 import platform
 import random
+import re
 import shutil
 import socket
 import subprocess
@@ -25,6 +29,8 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from dataclasses import dataclass
+from importlib.metadata import version
 from pathlib import Path
 
 import yaml
@@ -177,23 +183,51 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def _profile(papers: int, mkdocs: float, generator: float, stages: str, timings: dict) -> list[tuple[str, str]]:
-    """Rows of "where the whole build's time goes" for the Performance page."""
-    rows = [("generator, as the hook runs it", f"{generator:.1f} s: {stages}, the rest starting Python")]
-    accounted = 0.0
-    for kind in ("paper", "subsection", "section", "other"):
-        spent = timings["pages"].get(kind)
-        if spent:
-            accounted += spent["markdown"] + spent["theme and search"]
-            rows.append((f"{kind} pages ({spent['pages']:,}): Markdown", f"{spent['markdown']:.1f} s"))
-            rows.append((f"{kind} pages: theme and search plugin", f"{spent['theme and search']:.1f} s"))
-    rows.append(("the rest of MkDocs (files, nav, search index, assets)",
-                 f"{timings['build after the config'] - accounted:.1f} s"))
-    rows.append(("whole `mkdocs build`", f"{mkdocs:.1f} s"))
-    return [(f"{papers:,}: {stage}", seconds) for stage, seconds in rows]
+def _written(out: str) -> int:
+    return int(re.search(r"wrote (\d+) files", out).group(1))
 
 
-def run(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> tuple[dict[str, str], list]:
+def _stages(out: str) -> dict[str, float]:
+    return {name: float(seconds) for name, seconds in re.findall(r"(\w+) ([\d.]+) s", out.split("stages: ")[1])}
+
+
+def _generated_files(root: Path) -> dict[str, int]:
+    """Modification times of everything the generator writes, by path."""
+    files = [*(root / "docs").rglob("*"), root / "README.md", root / "CONTRIBUTING.md", root / "mkdocs.yml"]
+    return {path.relative_to(root).as_posix(): path.stat().st_mtime_ns for path in files if path.is_file()}
+
+
+@dataclass
+class Measurement:
+    """One synthetic list's figures, as measured; the tables and the verdicts are derived from these."""
+
+    papers: int
+    cold: float
+    cold_mb: float
+    cold_written: int
+    unchanged: float
+    unchanged_written: int
+    stages: dict[str, float]
+    edit: float
+    edit_written: list[str]
+    mkdocs: float
+    mkdocs_mb: float
+    page_timings: dict
+    site_bytes: int
+    record_bytes: int
+    index_bytes: int
+    paper_page_bytes: float
+    explorer_gz_bytes: int
+    waits: dict[str, float] | None = None
+    serve: tuple[float, float] | None = None
+
+    @property
+    def generator_in_build(self) -> float:
+        """The generator's own stages, as the hook runs them inside `mkdocs build` (no Python start-up)."""
+        return sum(self.stages.values())
+
+
+def measure(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> Measurement:
     work = Path(tempfile.mkdtemp(prefix=f"scale-{papers}-"))
     root = work / "project"
     shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "site", "test-results", ".cache",
@@ -201,52 +235,173 @@ def run(papers: int, keep: Path | None, in_browser: bool, serve: bool) -> tuple[
     (root / "entries" / "papers").mkdir(exist_ok=True)
     synthesise(root, papers)
     generator = [sys.executable, "-m", "generator", "--root", str(root), "build"]
-    cold, cold_mem, out_cold = timed(generator, root)
-    warm, _, out_warm = timed([*generator, "--timings"], root)
+    cold, cold_mb, out_cold = timed(generator, root)
+    unchanged, _, out_unchanged = timed([*generator, "--timings"], root)
     record = root / "entries" / "papers" / "paper-1.yaml"
+    before = _generated_files(root)
     record.write_text(record.read_text("utf-8").replace("summary: ", "summary: Edited. ", 1), "utf-8")
-    edit, _, out_edit = timed(generator, root)
+    edit, _, _ = timed(generator, root)
+    after = _generated_files(root)
     site = root / "site"
     config = root / "mkdocs.yml"
     config.write_text(config.read_text("utf-8").replace(
         "  - generator/mkdocs_hook.py\n", "  - generator/mkdocs_hook.py\n  - benchmarks/mkdocs_timing.py\n"), "utf-8")
     timings_file = work / "mkdocs-timings.json"
     # Not -q: a quiet MkDocs does not count warnings, so strict mode would let a broken link pass.
-    mkdocs, mkdocs_mem, _ = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], root,
-                                  PAPERLIST_TIMINGS=str(timings_file))
-    stages = out_warm.split("stages: ")[1].strip()
-    profile = _profile(papers, mkdocs, warm, stages, json.loads(timings_file.read_text("utf-8")))
+    # The hook runs the generator inside `mkdocs build`: this is the whole build CI waits for.
+    mkdocs, mkdocs_mb, _ = timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], root,
+                                 PAPERLIST_TIMINGS=str(timings_file))
     pages = list((site / "papers").glob("*/index.html"))
-    record_bytes = folder_size(root / "entries" / "papers")
-    index_bytes = (site / "search" / "search_index.json").stat().st_size
-    row = {
-        "papers": f"{papers:,}",
-        "generator cold": f"{cold:.2f} s ({cold_mem:.0f} MB)",
-        "written": out_cold.split("wrote ")[1].split(" files")[0],
-        "no change": f"{warm:.2f} s, wrote {out_warm.split('wrote ')[1].split(' files')[0]}",
-        "one edit": f"{edit:.2f} s, wrote {out_edit.split('wrote ')[1].split(' files')[0]}",
-        # The hook runs the generator inside `mkdocs build`: this is the whole build CI waits for.
-        "mkdocs build": f"{mkdocs:.1f} s ({mkdocs_mem:.0f} MB)",
-        "generator share": f"{warm / mkdocs:.0%}",
-        "site": f"{folder_size(site) / 1e6:.0f} MB",
-        "search index": f"{index_bytes / 1e6:.1f} MB ({index_bytes / record_bytes:.2f}× records)",
-        "paper page": f"{sum(p.stat().st_size for p in pages) / max(len(pages), 1) / 1e3:.0f} kB",
-        "explorer data": f"{browser.explorer_payload_bytes(site) / 1e3:.0f} kB gz",
-    }
+    result = Measurement(
+        papers=papers, cold=cold, cold_mb=cold_mb, cold_written=_written(out_cold),
+        unchanged=unchanged, unchanged_written=_written(out_unchanged), stages=_stages(out_unchanged),
+        edit=edit, edit_written=sorted(path for path, mtime in after.items() if before.get(path) != mtime),
+        mkdocs=mkdocs, mkdocs_mb=mkdocs_mb, page_timings=json.loads(timings_file.read_text("utf-8")),
+        site_bytes=folder_size(site), record_bytes=folder_size(root / "entries" / "papers"),
+        index_bytes=(site / "search" / "search_index.json").stat().st_size,
+        paper_page_bytes=sum(page.stat().st_size for page in pages) / max(len(pages), 1),
+        explorer_gz_bytes=browser.explorer_payload_bytes(site),
+    )
     if in_browser:
-        waits = browser.measure(site, code_name(papers // 2))
-        row["search, first result"] = f"{waits['search warm']:.0f} ms (page load to result {waits['search cold']:.0f})"
-        row["explorer keystroke"] = f"{waits['keystroke median']:.0f} ms (worst {waits['keystroke worst']:.0f})"
+        result.waits = browser.measure(site, code_name(papers // 2))
     if serve:
         record = root / "entries" / "papers" / "paper-2.yaml"
         # --dirty rebuilds only the pages whose files changed, and the generator rewrites only those.
         # It always warns that links may be stale, so it needs --no-strict against the config's strict mode.
         dirty = serve_latency(root, record, "--dirty", "--no-strict")
-        row["serve, edit shown"] = f"{serve_latency(root, record):.1f} s (--dirty {dirty:.1f} s)"
+        result.serve = (serve_latency(root, record), dirty)
     if keep:
         shutil.copytree(root, keep / f"scale-{papers}", dirs_exist_ok=True)
     shutil.rmtree(work)
-    return row, profile
+    return result
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + " --- |" * len(header)]
+    return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows])
+
+
+def results_table(results: list[Measurement]) -> str:
+    header = ["papers", "generator cold", "no change", "one edit", "whole build (`mkdocs build`)",
+              "generator's share", "site", "search index", "paper page", "explorer data",
+              "search: first result", "explorer keystroke", "`mkdocs serve`: edit shown"]
+    rows = []
+    for m in results:
+        waits = m.waits
+        rows.append([
+            f"{m.papers:,}",
+            f"{m.cold:.2f} s, {m.cold_mb:.0f} MB, wrote {m.cold_written:,}",
+            f"{m.unchanged:.2f} s, wrote {m.unchanged_written}",
+            f"{m.edit:.2f} s, wrote {len(m.edit_written)}",
+            f"{m.mkdocs:.1f} s, {m.mkdocs_mb:.0f} MB",
+            f"{m.generator_in_build / m.mkdocs:.0%}",
+            f"{m.site_bytes / 1e6:.0f} MB",
+            f"{m.index_bytes / 1e6:.1f} MB ({m.index_bytes / m.record_bytes:.2f}× records)",
+            f"{m.paper_page_bytes / 1e3:.0f} kB",
+            f"{m.explorer_gz_bytes / 1e3:.0f} kB gz",
+            (f"{waits['search warm']:.0f} ms (from page load {waits['search cold']:.0f} ms)"
+             if waits else "not measured"),
+            f"{waits['keystroke median']:.0f} ms (worst {waits['keystroke worst']:.0f})" if waits else "not measured",
+            f"{m.serve[0]:.1f} s (`--dirty`: {m.serve[1]:.1f} s)" if m.serve else "not measured",
+        ])
+    return _table(header, rows)
+
+
+def profile_table(results: list[Measurement]) -> str:
+    """Where the whole build's time goes, per list size."""
+    rows = []
+    for m in results:
+        stages = " · ".join(f"{name} {seconds:.2f}" for name, seconds in m.stages.items())
+        parts = [("generator, inside the build", f"{m.generator_in_build:.1f} s ({stages})")]
+        accounted = 0.0
+        for kind in ("paper", "subsection", "section", "other"):
+            spent = m.page_timings["pages"].get(kind)
+            if spent:
+                accounted += spent["markdown"] + spent["theme and search"]
+                parts.append((f"{spent['pages']:,} {kind} pages: Markdown", f"{spent['markdown']:.1f} s"))
+                parts.append((f"{spent['pages']:,} {kind} pages: theme and search plugin",
+                              f"{spent['theme and search']:.1f} s"))
+        parts.append(("the rest of MkDocs after its config (files, nav, search index, assets)",
+                      f"{m.page_timings['build after the config'] - accounted:.1f} s"))
+        parts.append(("whole `mkdocs build`, start to end", f"{m.mkdocs:.1f} s"))
+        rows += [[f"{m.papers:,}", stage, seconds] for stage, seconds in parts]
+    return _table(["papers", "where the time goes", "seconds"], rows)
+
+
+def _verdict(met: bool | None) -> str:
+    return {True: "met", False: "**not met**", None: "not measured"}[met]
+
+
+def targets_table(results: list[Measurement]) -> str:
+    """The issue's targets against the figures measured for 1,000, 5,000 and 20,000 papers."""
+    by_size = {m.papers: m for m in results}
+    mid, large, small = by_size.get(5000), by_size.get(20000), by_size.get(1000)
+    rows: list[list[str]] = []
+
+    def target(text: str, measured: Measurement | None, show, check) -> None:
+        if measured is None:
+            rows.append([text, "not measured", _verdict(None)])
+        else:
+            met = check(measured)
+            rows.append([text, show(measured), _verdict(met)])
+
+    target("generator cold at 5,000: under 2 s", mid, lambda m: f"{m.cold:.2f} s", lambda m: m.cold < 2)
+    target("no-change run at 5,000 writes 0 files", mid, lambda m: f"wrote {m.unchanged_written}",
+           lambda m: m.unchanged_written == 0)
+    target("one edited record at 5,000: only the pages whose content changed", mid,
+           lambda m: ", ".join(f"`{path}`" for path in m.edit_written),
+           # Every output is compared with the file on disk and rewritten only if it differs.
+           lambda m: "docs/papers/paper-1.md" in m.edit_written and len(m.edit_written) < 20)
+    target("whole build at 5,000: under 60 s", mid, lambda m: f"{m.mkdocs:.1f} s", lambda m: m.mkdocs < 60)
+    if mid and large:
+        rows.append(["20,000 costs at most 4.5× the time of 5,000", f"{large.mkdocs / mid.mkdocs:.2f}×",
+                     _verdict(large.mkdocs / mid.mkdocs <= 4.5)])
+    else:
+        rows.append(["20,000 costs at most 4.5× the time of 5,000", "not measured", _verdict(None)])
+    target("peak memory at 20,000: under 2 GB", large,
+           lambda m: f"{max(m.mkdocs_mb, m.cold_mb):,.0f} MB", lambda m: max(m.mkdocs_mb, m.cold_mb) < 2000)
+    target("generator's share of the whole build at 5,000: under 10 %", mid,
+           lambda m: f"{m.generator_in_build / m.mkdocs:.1%}", lambda m: m.generator_in_build / m.mkdocs < 0.10)
+    target("search index at most 1.3× the records' text (5,000)", mid,
+           lambda m: f"{m.index_bytes / m.record_bytes:.2f}×", lambda m: m.index_bytes / m.record_bytes <= 1.3)
+    waited = mid if mid and mid.waits else None
+    target("first search result within 1.5 s of typing at 5,000 (Chromium)", waited,
+           lambda m: f"{m.waits['search warm']:.0f} ms", lambda m: m.waits["search warm"] <= 1500)
+    target("explorer data under 400 KB gzipped at 5,000", mid,
+           lambda m: f"{m.explorer_gz_bytes / 1e3:.0f} kB", lambda m: m.explorer_gz_bytes < 400_000)
+    target("explorer keystroke under 100 ms at 5,000 (Chromium)", waited,
+           lambda m: f"median {m.waits['keystroke median']:.0f} ms, worst {m.waits['keystroke worst']:.0f} ms",
+           lambda m: m.waits["keystroke worst"] < 100)
+    served = small if small and small.serve else None
+    target("report how long `mkdocs serve` takes to show an edited record at 1,000", served,
+           lambda m: f"{m.serve[0]:.1f} s; with `--dirty` {m.serve[1]:.1f} s", lambda m: True)
+    return _table(["target", "measured", "verdict"], rows)
+
+
+PAGE_BEGIN = "<!-- BEGIN benchmark: python -m benchmarks.scale --page docs/performance.md rewrites this block -->"
+PAGE_END = "<!-- END benchmark -->"
+
+
+def report(results: list[Measurement], command: str) -> str:
+    machine = (f"{platform.machine()}, {os.cpu_count()} cores, "
+               f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+               f"Python {platform.python_version()}, MkDocs {version('mkdocs')}, "
+               f"Material {version('mkdocs-material')}")
+    return "\n\n".join([
+        f"Measured on {time.strftime('%Y-%m-%d')} on {machine}, with `{command}`.",
+        "## Results", results_table(results),
+        "## Against the targets", targets_table(results),
+        "## Where the time goes", profile_table(results),
+    ])
+
+
+def write_page(page: Path, text: str) -> None:
+    """Replace the block between the page's benchmark markers, leaving the prose around it."""
+    current = page.read_text("utf-8")
+    begin, end = current.find(PAGE_BEGIN), current.find(PAGE_END)
+    if begin < 0 or end < begin:
+        raise SystemExit(f"{page} lacks the lines '{PAGE_BEGIN}' and '{PAGE_END}'")
+    page.write_text(current[: begin + len(PAGE_BEGIN)] + "\n\n" + text + "\n\n" + current[end:], "utf-8")
 
 
 def main() -> None:
@@ -254,20 +409,21 @@ def main() -> None:
     parser.add_argument("--papers", type=int, action="append", help="record count; repeat for several")
     parser.add_argument("--keep", type=Path, help="copy each synthetic project here for inspection")
     parser.add_argument("--no-browser", action="store_true", help="skip the measurements in Chromium")
+    parser.add_argument("--browser-max", type=int, default=5000,
+                        help="measure in Chromium only up to this many papers (default 5,000)")
     parser.add_argument("--serve", action="store_true",
-                        help="also time how long `mkdocs serve` takes to show an edited record")
+                        help="also time how long `mkdocs serve` takes to show an edited record, "
+                             "at the smallest record count only (each time is two more whole builds)")
+    parser.add_argument("--page", type=Path, help="write the report into this page between its benchmark markers")
     args = parser.parse_args()
-    results = [run(count, args.keep, not args.no_browser, args.serve) for count in (args.papers or [1000])]
-    rows = [row for row, _ in results]
-    print(f"Machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}\n")
-    print("| " + " | ".join(rows[0]) + " |")
-    print("|" + " --- |" * len(rows[0]))
-    for row in rows:
-        print("| " + " | ".join(row.values()) + " |")
-    print("\n| where the whole build's time goes | seconds |\n| --- | --- |")
-    for _, profile in results:
-        for stage, seconds in profile:
-            print(f"| {stage} | {seconds} |")
+    counts = args.papers or [1000]
+    results = [measure(count, args.keep, not args.no_browser and count <= args.browser_max,
+                       args.serve and count == min(counts)) for count in counts]
+    command = "python -m benchmarks.scale " + " ".join(sys.argv[1:])
+    text = report(results, command)
+    print(text)
+    if args.page:
+        write_page(args.page, text)
 
 
 if __name__ == "__main__":

@@ -6,24 +6,39 @@ Timings are not asserted; what is asserted would break if a stage stopped measur
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
+from benchmarks.scale import PAGE_BEGIN, PAGE_END
 from browser import require_chromium
 from conftest import REPO
 
 
-def test_scale_benchmark_runs_at_small_n():
+def test_scale_benchmark_runs_at_small_n(tmp_path: Path):
     require_chromium()
-    result = subprocess.run([sys.executable, "-m", "benchmarks.scale", "--papers", "30", "--serve"], cwd=REPO,
-                            capture_output=True, text=True, timeout=600)
+    page = tmp_path / "performance.md"
+    shutil.copy(REPO / "docs" / "performance.md", page)
+    before = page.read_text("utf-8")
+    command = [sys.executable, "-m", "benchmarks.scale", "--papers", "30", "--serve", "--page", str(page)]
+    result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     table = result.stdout.splitlines()
+
     def cells(prefix: str) -> list[str]:
         return [cell.strip() for cell in next(line for line in table if line.startswith(prefix)).strip("|").split("|")]
 
-    measured = dict(zip(cells("| papers |"), cells("| 30 |"), strict=True))
+    measured = dict(zip(cells("| papers | generator cold"), cells("| 30 |"), strict=True))
     assert measured["no change"].endswith("wrote 0"), "a run with nothing changed writes no file"
-    assert re.fullmatch(r"\d+ ms \(page load to result \d+\)", measured["search, first result"])
+    assert re.fullmatch(r"[\d.]+ s, wrote [1-9]\d*", measured["one edit"]), "an edit rewrites its pages"
+    assert re.fullmatch(r"\d+ ms \(from page load \d+ ms\)", measured["search: first result"])
     assert re.fullmatch(r"\d+ ms \(worst \d+\)", measured["explorer keystroke"])
-    assert re.fullmatch(r"[\d.]+ s \(--dirty [\d.]+ s\)", measured["serve, edit shown"])
+    assert re.fullmatch(r"[\d.]+ s \(`--dirty`: [\d.]+ s\)", measured["`mkdocs serve`: edit shown"])
+    assert "| 30 | whole `mkdocs build`, start to end |" in result.stdout
+
+    # The report replaces the block between the markers, and only that.
+    written = page.read_text("utf-8")
+    assert written.split(PAGE_BEGIN)[0] == before.split(PAGE_BEGIN)[0]
+    assert written.split(PAGE_END)[1] == before.split(PAGE_END)[1]
+    assert result.stdout.strip() in written
