@@ -321,8 +321,11 @@ def profile_table(results: list[Measurement]) -> str:
                 parts.append((f"{spent['pages']:,} {kind} pages: Markdown", f"{spent['markdown']:.1f} s"))
                 parts.append((f"{spent['pages']:,} {kind} pages: theme and search plugin",
                               f"{spent['theme and search']:.1f} s"))
-        parts.append(("the rest of MkDocs after its config (files, nav, search index, assets)",
-                      f"{m.page_timings['build after the config'] - accounted:.1f} s"))
+        after_config = m.page_timings["build after the config"]
+        parts.append(("the rest of the build after the config (files, nav, search index, assets)",
+                      f"{after_config - accounted:.1f} s"))
+        parts.append(("MkDocs start-up and config, without the generator",
+                      f"{m.mkdocs - after_config - m.generator_in_build:.1f} s"))
         parts.append(("whole `mkdocs build`, start to end", f"{m.mkdocs:.1f} s"))
         rows += [[f"{m.papers:,}", stage, seconds] for stage, seconds in parts]
     return _table(["papers", "where the time goes", "seconds"], rows)
