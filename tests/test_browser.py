@@ -142,10 +142,13 @@ def test_explorer_filters_sort_and_keep_state_in_the_url(watched, sites):
     page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length > 0")
     total = page.locator("#pl-rows tr").count()
     assert _count(page) == f"{total} papers"
+    column_widths = "() => [...document.querySelectorAll('#pl-table th')].map((th) => th.offsetWidth)"
+    widths = page.evaluate(column_widths)
     page.fill("#pl-q", "attention")
     page.wait_for_function("(n) => document.querySelectorAll('#pl-rows tr').length < n", arg=total)
     filtered = page.locator("#pl-rows tr").count()
     assert 0 < filtered < total and _count(page) == f"{filtered} of {total} papers"
+    assert page.evaluate(column_widths) == widths, "the columns stay put while the rows change"
     page.select_option("#pl-tag", "attention")
     page.check("#pl-code")
     page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length === 2")

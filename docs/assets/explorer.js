@@ -5,7 +5,8 @@
 (function () {
   "use strict";
 
-  var PAGE_SIZE = 100;
+  // Rows drawn at a time ("Show more" adds as many): the browser's layout of them is most of a keystroke.
+  var PAGE_SIZE = 50;
   // "q" would collide with Material, which opens its search box for a ?q= parameter.
   var FILTERS = ["text", "section", "tag", "type", "code"];
 
