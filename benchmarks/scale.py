@@ -15,6 +15,7 @@ block between the benchmark markers of that page.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import itertools
 import json
 import os
@@ -192,10 +193,15 @@ def _stages(out: str) -> dict[str, float]:
     return {name: float(seconds) for name, seconds in re.findall(r"(\w+) ([\d.]+) s", out.split("stages: ")[1])}
 
 
-def _generated_files(root: Path) -> dict[str, int]:
-    """Modification times of everything the generator writes, by path."""
-    files = [*(root / "docs").rglob("*"), root / "README.md", root / "CONTRIBUTING.md", root / "mkdocs.yml"]
-    return {path.relative_to(root).as_posix(): path.stat().st_mtime_ns for path in files if path.is_file()}
+def _generated(root: Path) -> list[str]:
+    """The generator's outputs as its manifest lists them, and mkdocs.yml, where it writes the nav."""
+    return [*json.loads((root / MANIFEST).read_text("utf-8"))["files"], "mkdocs.yml"]
+
+
+def _snapshot(root: Path) -> dict[str, tuple[int, str]]:
+    """Each generated file's modification time and content digest, by path."""
+    return {relative: ((root / relative).stat().st_mtime_ns, hashlib.sha256((root / relative).read_bytes()).hexdigest())
+            for relative in _generated(root) if (root / relative).is_file()}
 
 
 @dataclass
@@ -211,6 +217,7 @@ class Measurement:
     stages: dict[str, float]
     edit: float
     edit_written: list[str]
+    edit_rewrote_unchanged: list[str]
     mkdocs: float
     mkdocs_mb: float
     page_timings: dict
@@ -243,11 +250,10 @@ def measure(papers: int, keep: Path | None, in_browser: bool, serve: bool, repea
 
 def _remove_generated(root: Path) -> None:
     """Leave the copy as a clean checkout is: the generated pages are git-ignored build products."""
-    manifest = root / MANIFEST
-    for relative in json.loads(manifest.read_text("utf-8"))["files"]:
+    for relative in _generated(root):
         if relative.startswith("docs/"):
             (root / relative).unlink(missing_ok=True)
-    manifest.unlink()
+    (root / MANIFEST).unlink()
 
 
 def _measure(root: Path, work: Path, papers: int, keep: Path | None, in_browser: bool, serve: bool,
@@ -256,10 +262,11 @@ def _measure(root: Path, work: Path, papers: int, keep: Path | None, in_browser:
     cold, cold_mb, out_cold = timed(generator, root)
     unchanged, _, out_unchanged = timed(generator, root)
     record = root / "entries" / "papers" / "paper-1.yaml"
-    before = _generated_files(root)
+    before = _snapshot(root)
     record.write_text(record.read_text("utf-8").replace("summary: ", "summary: Edited. ", 1), "utf-8")
     edit, _, _ = timed(generator, root)
-    after = _generated_files(root)
+    after = _snapshot(root)
+    written = sorted(path for path, (mtime, _) in after.items() if path not in before or before[path][0] != mtime)
     site = root / "site"
     config = root / "mkdocs.yml"
     config.write_text(config.read_text("utf-8").replace(
@@ -278,7 +285,8 @@ def _measure(root: Path, work: Path, papers: int, keep: Path | None, in_browser:
     result = Measurement(
         papers=papers, cold=cold, cold_mb=cold_mb, cold_written=_written(out_cold),
         unchanged=unchanged, unchanged_written=_written(out_unchanged), stages=_stages(out_cold),
-        edit=edit, edit_written=sorted(path for path, mtime in after.items() if before.get(path) != mtime),
+        edit=edit, edit_written=written,
+        edit_rewrote_unchanged=[path for path in written if path in before and before[path][1] == after[path][1]],
         mkdocs=mkdocs, mkdocs_mb=max(build[1] for build in builds), page_timings=page_timings,
         site_bytes=folder_size(site), record_bytes=folder_size(root / "entries" / "papers"),
         index_bytes=(site / "search" / "search_index.json").stat().st_size,
@@ -377,8 +385,8 @@ def targets_table(results: list[Measurement]) -> str:
            lambda m: m.unchanged_written == 0)
     target("one edited record at 5,000: only the pages whose content changed", mid,
            lambda m: ", ".join(f"`{path}`" for path in m.edit_written),
-           # Every output is compared with the file on disk and rewritten only if it differs.
-           lambda m: "docs/papers/paper-1.md" in m.edit_written and len(m.edit_written) < 20)
+           # The edited paper's page is among them, and no file was rewritten with the same content.
+           lambda m: "docs/papers/paper-1.md" in m.edit_written and not m.edit_rewrote_unchanged)
     target("whole build at 5,000: under 60 s", mid, lambda m: f"{m.mkdocs:.1f} s", lambda m: m.mkdocs < 60)
     if mid and large:
         rows.append(["20,000 costs at most 4.5× the time of 5,000", f"{large.mkdocs / mid.mkdocs:.2f}×",
