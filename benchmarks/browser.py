@@ -67,7 +67,10 @@ def measure(site: Path, query: str) -> dict[str, float]:
                 """(query) => {
                     const link = document.querySelector('.md-search-result__item a.md-search-result__link');
                     return link && new URL(link.href).searchParams.get('h') === query.toLowerCase();
-                }""", arg=text, timeout=120_000)
+                }""",
+                arg=text,
+                timeout=120_000,
+            )
             return (time.perf_counter() - last_key) * 1000
 
         started = time.perf_counter()
@@ -86,5 +89,10 @@ def measure(site: Path, query: str) -> dict[str, float]:
         prefixes = [query[:length] for length in (*range(1, len(query) + 1), *range(len(query) - 1, -1, -1))]
         typed = [page.evaluate(_KEYSTROKE, prefix) for _ in range(KEYSTROKE_ROUNDS) for prefix in prefixes]
         browser.close()
-    return {"search cold": cold, "search warm": warm, "keystroke median": statistics.median(typed),
-            "keystroke p95": statistics.quantiles(typed, n=20)[-1], "keystroke worst": max(typed)}
+    return {
+        "search cold": cold,
+        "search warm": warm,
+        "keystroke median": statistics.median(typed),
+        "keystroke p95": statistics.quantiles(typed, n=20)[-1],
+        "keystroke worst": max(typed),
+    }

@@ -77,6 +77,9 @@ def on_post_page(output, page, **kwargs):
 def on_post_build(config, **kwargs) -> None:
     if "PAPERLIST_TIMINGS" in os.environ:  # not under `mkdocs serve`, which the benchmark also times
         total = time.perf_counter() - _started["build"]
-        report = {"pages": dict(_seconds), "config with the generator": _started["build"] - _started["config"],
-                  "build after the config": total}
+        report = {
+            "pages": dict(_seconds),
+            "config with the generator": _started["build"] - _started["config"],
+            "build after the config": total,
+        }
         Path(os.environ["PAPERLIST_TIMINGS"]).write_text(json.dumps(report), "utf-8")

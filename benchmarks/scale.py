@@ -46,8 +46,21 @@ WORDS = tuple(
     "ng data mixture curriculum reward policy adapter low-rank context sequence parallelism shard offload"
     " activation recompute fused collective topology heterogeneous federated decentralized".split()
 )
-NAMES = ("Zoë Müller", "Łukasz Kaiser", "Søren Ørsted", "José Núñez", "李明", "Ana-María Pérez", "Jürgen Groß",
-         "Chloé Dupré", "Ömer Yılmaz", "Arjun Ramanathan", "Mei Suzuki", "Olusegun Adeyemi", "Priya Nair")
+NAMES = (
+    "Zoë Müller",
+    "Łukasz Kaiser",
+    "Søren Ørsted",
+    "José Núñez",
+    "李明",
+    "Ana-María Pérez",
+    "Jürgen Groß",
+    "Chloé Dupré",
+    "Ömer Yılmaz",
+    "Arjun Ramanathan",
+    "Mei Suzuki",
+    "Olusegun Adeyemi",
+    "Priya Nair",
+)
 
 
 _SYLLABLES = ("ka", "lo", "mi", "ne", "ru", "ta", "vo", "zi", "be", "du", "fa", "go", "hi", "ju", "pe", "so")
@@ -88,9 +101,13 @@ def synthesise(root: Path, papers: int, seed: int = 7) -> None:
     rng = random.Random(seed)
     taxonomy = yaml.safe_load((root / "entries" / "taxonomy.yml").read_text("utf-8"))
     taxonomy["sections"] = [
-        {"id": f"section-{s}", "title": f"Section {s} — Systems", "subsections": [
-            {"id": f"topic-{s}-{t}", "title": f"Topic {s}.{t} & Friends"} for t in range(1, 11)]}
-        for s in range(1, 6)]
+        {
+            "id": f"section-{s}",
+            "title": f"Section {s} — Systems",
+            "subsections": [{"id": f"topic-{s}-{t}", "title": f"Topic {s}.{t} & Friends"} for t in range(1, 11)],
+        }
+        for s in range(1, 6)
+    ]
     (root / "entries" / "taxonomy.yml").write_text(yaml.safe_dump(taxonomy, allow_unicode=True), "utf-8")
     tags = [tag["id"] for tag in yaml.safe_load((root / "entries" / "tags.yml").read_text("utf-8"))["tags"]]
     papers_dir = root / "entries" / "papers"
@@ -107,9 +124,14 @@ def synthesise(root: Path, papers: int, seed: int = 7) -> None:
             # A number inside each name keeps authors distinct, as in a real conference, without
             # making every surname start with a digit.
             "authors": [_author(rng.choice(NAMES), f"{number}x{i}") for i in range(rng.randint(1, 20))],
-            "venue": "NeurIPS", "year": 2025,
-            "links": [{"label": f"arXiv:25{number % 100:02d}.{number:05d}",
-                       "url": f"https://arxiv.org/abs/25{number % 100:02d}.{number:05d}"}],
+            "venue": "NeurIPS",
+            "year": 2025,
+            "links": [
+                {
+                    "label": f"arXiv:25{number % 100:02d}.{number:05d}",
+                    "url": f"https://arxiv.org/abs/25{number % 100:02d}.{number:05d}",
+                }
+            ],
             "summary": " ".join(rng.choices(words, cum_weights=cumulative, k=rng.randint(80, 250))).capitalize() + ".",
             "key_results": [f"**{rng.randint(2, 90)}%** better {rng.choice(WORDS)}" for _ in range(rng.randint(0, 6))],
             "tags": sorted(set(rng.sample(tags, rng.randint(1, 4)))),
@@ -122,8 +144,9 @@ def timed(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, s
     """Wall seconds, peak RSS in MB of this child alone, and its stdout."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
-        process = subprocess.Popen(args, cwd=cwd, stdout=out, stderr=err,
-                                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra_env})
+        process = subprocess.Popen(
+            args, cwd=cwd, stdout=out, stderr=err, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra_env}
+        )
         # wait4 gives the resource usage of this one process, not a maximum over all children so far.
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
@@ -157,9 +180,13 @@ def serve_latency(root: Path, record: Path, *options: str) -> float:
         return SystemExit(f"{what}:\n" + log.read_text("utf-8")[-3000:])
 
     with log.open("w") as log_stream:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
-                                  cwd=root, stdout=subprocess.DEVNULL, stderr=log_stream,
-                                  env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+        server = subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}", *options],
+            cwd=root,
+            stdout=subprocess.DEVNULL,
+            stderr=log_stream,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+        )
         try:
             deadline = time.monotonic() + 900
             while "<h1" not in page_text():
@@ -200,8 +227,11 @@ def _generated(root: Path) -> list[str]:
 
 def _snapshot(root: Path) -> dict[str, tuple[int, str]]:
     """Each generated file's modification time and content digest, by path."""
-    return {relative: ((root / relative).stat().st_mtime_ns, hashlib.sha256((root / relative).read_bytes()).hexdigest())
-            for relative in _generated(root) if (root / relative).is_file()}
+    return {
+        relative: ((root / relative).stat().st_mtime_ns, hashlib.sha256((root / relative).read_bytes()).hexdigest())
+        for relative in _generated(root)
+        if (root / relative).is_file()
+    }
 
 
 @dataclass
@@ -239,8 +269,13 @@ def measure(papers: int, keep: Path | None, in_browser: bool, serve: bool, repea
     work = Path(tempfile.mkdtemp(prefix=f"scale-{papers}-"))
     try:
         root = work / "project"
-        shutil.copytree(REPO, root, ignore=shutil.ignore_patterns(".git", ".venv", "site", "test-results", ".cache",
-                                                                  "__pycache__", "papers", "sections"))
+        shutil.copytree(
+            REPO,
+            root,
+            ignore=shutil.ignore_patterns(
+                ".git", ".venv", "site", "test-results", ".cache", "__pycache__", "papers", "sections"
+            ),
+        )
         (root / "entries" / "papers").mkdir(exist_ok=True)
         synthesise(root, papers)
         return _measure(root, work, papers, keep, in_browser, serve, repeat)
@@ -256,8 +291,9 @@ def _remove_generated(root: Path) -> None:
     (root / MANIFEST).unlink()
 
 
-def _measure(root: Path, work: Path, papers: int, keep: Path | None, in_browser: bool, serve: bool,
-             repeat: int) -> Measurement:
+def _measure(
+    root: Path, work: Path, papers: int, keep: Path | None, in_browser: bool, serve: bool, repeat: int
+) -> Measurement:
     generator = [sys.executable, "-m", "generator", "--root", str(root), "build", "--timings"]
     cold, cold_mb, out_cold = timed(generator, root)
     unchanged, _, out_unchanged = timed(generator, root)
@@ -269,26 +305,47 @@ def _measure(root: Path, work: Path, papers: int, keep: Path | None, in_browser:
     written = sorted(path for path, (mtime, _) in after.items() if path not in before or before[path][0] != mtime)
     site = root / "site"
     config = root / "mkdocs.yml"
-    config.write_text(config.read_text("utf-8").replace(
-        "  - generator/mkdocs_hook.py\n", "  - generator/mkdocs_hook.py\n  - benchmarks/mkdocs_timing.py\n"), "utf-8")
+    config.write_text(
+        config.read_text("utf-8").replace(
+            "  - generator/mkdocs_hook.py\n", "  - generator/mkdocs_hook.py\n  - benchmarks/mkdocs_timing.py\n"
+        ),
+        "utf-8",
+    )
     timings_file = work / "mkdocs-timings.json"
     # Not -q: a quiet MkDocs does not count warnings, so strict mode would let a broken link pass.
     # The hook runs the generator inside `mkdocs build`: this is the whole build CI waits for.
     builds = []
     for _ in range(repeat):
         _remove_generated(root)
-        builds.append((*timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], root,
-                              PAPERLIST_TIMINGS=str(timings_file)), json.loads(timings_file.read_text("utf-8"))))
+        builds.append(
+            (
+                *timed(
+                    [sys.executable, "-m", "mkdocs", "build", "-d", str(site)],
+                    root,
+                    PAPERLIST_TIMINGS=str(timings_file),
+                ),
+                json.loads(timings_file.read_text("utf-8")),
+            )
+        )
     # The fastest of the repeats: the one the machine's other work disturbed least.
     mkdocs, _, _, page_timings = min(builds, key=lambda build: build[0])
     pages = list((site / "papers").glob("*/index.html"))
     result = Measurement(
-        papers=papers, cold=cold, cold_mb=cold_mb, cold_written=_written(out_cold),
-        unchanged=unchanged, unchanged_written=_written(out_unchanged), stages=_stages(out_cold),
-        edit=edit, edit_written=written,
+        papers=papers,
+        cold=cold,
+        cold_mb=cold_mb,
+        cold_written=_written(out_cold),
+        unchanged=unchanged,
+        unchanged_written=_written(out_unchanged),
+        stages=_stages(out_cold),
+        edit=edit,
+        edit_written=written,
         edit_rewrote_unchanged=[path for path in written if path in before and before[path][1] == after[path][1]],
-        mkdocs=mkdocs, mkdocs_mb=max(build[1] for build in builds), page_timings=page_timings,
-        site_bytes=folder_size(site), record_bytes=folder_size(root / "entries" / "papers"),
+        mkdocs=mkdocs,
+        mkdocs_mb=max(build[1] for build in builds),
+        page_timings=page_timings,
+        site_bytes=folder_size(site),
+        record_bytes=folder_size(root / "entries" / "papers"),
         index_bytes=(site / "search" / "search_index.json").stat().st_size,
         paper_page_bytes=sum(page.stat().st_size for page in pages) / max(len(pages), 1),
         explorer_gz_bytes=browser.explorer_payload_bytes(site),
@@ -312,29 +369,50 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def results_table(results: list[Measurement]) -> str:
-    header = ["papers", "generator cold", "no change", "one edit", "whole build (`mkdocs build`)",
-              "generator's share", "site", "search index", "paper page", "explorer data",
-              "search: first result", "explorer keystroke", "`mkdocs serve`: edit shown"]
+    header = [
+        "papers",
+        "generator cold",
+        "no change",
+        "one edit",
+        "whole build (`mkdocs build`)",
+        "generator's share",
+        "site",
+        "search index",
+        "paper page",
+        "explorer data",
+        "search: first result",
+        "explorer keystroke",
+        "`mkdocs serve`: edit shown",
+    ]
     rows = []
     for m in results:
         waits = m.waits
-        rows.append([
-            f"{m.papers:,}",
-            f"{m.cold:.2f} s, {m.cold_mb:.0f} MB, wrote {m.cold_written:,}",
-            f"{m.unchanged:.2f} s, wrote {m.unchanged_written}",
-            f"{m.edit:.2f} s, wrote {len(m.edit_written)}",
-            f"{m.mkdocs:.1f} s, {m.mkdocs_mb:.0f} MB",
-            f"{m.generator_in_build / m.mkdocs:.0%}",
-            f"{m.site_bytes / 1e6:.0f} MB",
-            f"{m.index_bytes / 1e6:.1f} MB ({m.index_bytes / m.record_bytes:.2f}× records)",
-            f"{m.paper_page_bytes / 1e3:.0f} kB",
-            f"{m.explorer_gz_bytes / 1e3:.0f} kB gz",
-            (f"{waits['search warm']:.0f} ms (from page load {waits['search cold']:.0f} ms)"
-             if waits else "not measured"),
-            (f"{waits['keystroke median']:.0f} ms (95th percentile {waits['keystroke p95']:.0f}, "
-             f"worst {waits['keystroke worst']:.0f})" if waits else "not measured"),
-            f"{m.serve[0]:.1f} s (`--dirty`: {m.serve[1]:.1f} s)" if m.serve else "not measured",
-        ])
+        rows.append(
+            [
+                f"{m.papers:,}",
+                f"{m.cold:.2f} s, {m.cold_mb:.0f} MB, wrote {m.cold_written:,}",
+                f"{m.unchanged:.2f} s, wrote {m.unchanged_written}",
+                f"{m.edit:.2f} s, wrote {len(m.edit_written)}",
+                f"{m.mkdocs:.1f} s, {m.mkdocs_mb:.0f} MB",
+                f"{m.generator_in_build / m.mkdocs:.0%}",
+                f"{m.site_bytes / 1e6:.0f} MB",
+                f"{m.index_bytes / 1e6:.1f} MB ({m.index_bytes / m.record_bytes:.2f}× records)",
+                f"{m.paper_page_bytes / 1e3:.0f} kB",
+                f"{m.explorer_gz_bytes / 1e3:.0f} kB gz",
+                (
+                    f"{waits['search warm']:.0f} ms (from page load {waits['search cold']:.0f} ms)"
+                    if waits
+                    else "not measured"
+                ),
+                (
+                    f"{waits['keystroke median']:.0f} ms (95th percentile {waits['keystroke p95']:.0f}, "
+                    f"worst {waits['keystroke worst']:.0f})"
+                    if waits
+                    else "not measured"
+                ),
+                f"{m.serve[0]:.1f} s (`--dirty`: {m.serve[1]:.1f} s)" if m.serve else "not measured",
+            ]
+        )
     return _table(header, rows)
 
 
@@ -343,21 +421,34 @@ def profile_table(results: list[Measurement]) -> str:
     rows = []
     for m in results:
         stages = " · ".join(f"{name} {seconds:.2f}" for name, seconds in m.stages.items())
-        parts = [("generator, inside the clean build (its stages as a cold run timed them)",
-                  f"{m.generator_in_build:.1f} s ({stages})")]
+        parts = [
+            (
+                "generator, inside the clean build (its stages as a cold run timed them)",
+                f"{m.generator_in_build:.1f} s ({stages})",
+            )
+        ]
         accounted = 0.0
         for kind in ("paper", "subsection", "section", "other"):
             spent = m.page_timings["pages"].get(kind)
             if spent:
                 accounted += spent["markdown"] + spent["theme and search"]
                 parts.append((f"{spent['pages']:,} {kind} pages: Markdown", f"{spent['markdown']:.1f} s"))
-                parts.append((f"{spent['pages']:,} {kind} pages: theme and search plugin",
-                              f"{spent['theme and search']:.1f} s"))
+                parts.append(
+                    (f"{spent['pages']:,} {kind} pages: theme and search plugin", f"{spent['theme and search']:.1f} s")
+                )
         after_config = m.page_timings["build after the config"]
-        parts.append(("the rest of the build after the config (files, nav, search index, assets)",
-                      f"{after_config - accounted:.1f} s"))
-        parts.append(("MkDocs start-up: Python, imports, reading mkdocs.yml",
-                      f"{m.mkdocs - after_config - m.generator_in_build:.1f} s"))
+        parts.append(
+            (
+                "the rest of the build after the config (files, nav, search index, assets)",
+                f"{after_config - accounted:.1f} s",
+            )
+        )
+        parts.append(
+            (
+                "MkDocs start-up: Python, imports, reading mkdocs.yml",
+                f"{m.mkdocs - after_config - m.generator_in_build:.1f} s",
+            )
+        )
         parts.append(("whole `mkdocs build`, start to end", f"{m.mkdocs:.1f} s"))
         rows += [[f"{m.papers:,}", stage, seconds] for stage, seconds in parts]
     return _table(["papers", "where the time goes", "seconds"], rows)
@@ -381,36 +472,77 @@ def targets_table(results: list[Measurement]) -> str:
             rows.append([text, show(measured), _verdict(met)])
 
     target("generator cold at 5,000: under 2 s", mid, lambda m: f"{m.cold:.2f} s", lambda m: m.cold < 2)
-    target("no-change run at 5,000 writes 0 files", mid, lambda m: f"wrote {m.unchanged_written}",
-           lambda m: m.unchanged_written == 0)
-    target("one edited record at 5,000: only the pages whose content changed", mid,
-           lambda m: ", ".join(f"`{path}`" for path in m.edit_written),
-           # The edited paper's page is among them, and no file was rewritten with the same content.
-           lambda m: "docs/papers/paper-1.md" in m.edit_written and not m.edit_rewrote_unchanged)
+    target(
+        "no-change run at 5,000 writes 0 files",
+        mid,
+        lambda m: f"wrote {m.unchanged_written}",
+        lambda m: m.unchanged_written == 0,
+    )
+    target(
+        "one edited record at 5,000: only the pages whose content changed",
+        mid,
+        lambda m: ", ".join(f"`{path}`" for path in m.edit_written),
+        # The edited paper's page is among them, and no file was rewritten with the same content.
+        lambda m: "docs/papers/paper-1.md" in m.edit_written and not m.edit_rewrote_unchanged,
+    )
     target("whole build at 5,000: under 60 s", mid, lambda m: f"{m.mkdocs:.1f} s", lambda m: m.mkdocs < 60)
     if mid and large:
-        rows.append(["20,000 costs at most 4.5× the time of 5,000", f"{large.mkdocs / mid.mkdocs:.2f}×",
-                     _verdict(large.mkdocs / mid.mkdocs <= 4.5)])
+        rows.append(
+            [
+                "20,000 costs at most 4.5× the time of 5,000",
+                f"{large.mkdocs / mid.mkdocs:.2f}×",
+                _verdict(large.mkdocs / mid.mkdocs <= 4.5),
+            ]
+        )
     else:
         rows.append(["20,000 costs at most 4.5× the time of 5,000", "not measured", _verdict(None)])
-    target("peak memory at 20,000: under 2 GB", large,
-           lambda m: f"{max(m.mkdocs_mb, m.cold_mb):,.0f} MB", lambda m: max(m.mkdocs_mb, m.cold_mb) < 2000)
-    target("generator's share of the whole build at 5,000: under 10 %", mid,
-           lambda m: f"{m.generator_in_build / m.mkdocs:.1%}", lambda m: m.generator_in_build / m.mkdocs < 0.10)
-    target("search index at most 1.3× the records' text (5,000)", mid,
-           lambda m: f"{m.index_bytes / m.record_bytes:.2f}×", lambda m: m.index_bytes / m.record_bytes <= 1.3)
+    target(
+        "peak memory at 20,000: under 2 GB",
+        large,
+        lambda m: f"{max(m.mkdocs_mb, m.cold_mb):,.0f} MB",
+        lambda m: max(m.mkdocs_mb, m.cold_mb) < 2000,
+    )
+    target(
+        "generator's share of the whole build at 5,000: under 10 %",
+        mid,
+        lambda m: f"{m.generator_in_build / m.mkdocs:.1%}",
+        lambda m: m.generator_in_build / m.mkdocs < 0.10,
+    )
+    target(
+        "search index at most 1.3× the records' text (5,000)",
+        mid,
+        lambda m: f"{m.index_bytes / m.record_bytes:.2f}×",
+        lambda m: m.index_bytes / m.record_bytes <= 1.3,
+    )
     waited = mid if mid and mid.waits else None
-    target("first search result within 1.5 s of typing at 5,000 (Chromium)", waited,
-           lambda m: f"{m.waits['search warm']:.0f} ms", lambda m: m.waits["search warm"] <= 1500)
-    target("explorer data under 400 KB gzipped at 5,000", mid,
-           lambda m: f"{m.explorer_gz_bytes / 1e3:.0f} kB", lambda m: m.explorer_gz_bytes < 400_000)
-    target("explorer keystroke under 100 ms at 5,000 (Chromium; 95th percentile of 36)", waited,
-           lambda m: (f"median {m.waits['keystroke median']:.0f} ms, 95th percentile "
-                      f"{m.waits['keystroke p95']:.0f} ms, worst {m.waits['keystroke worst']:.0f} ms"),
-           lambda m: m.waits["keystroke p95"] < 100)
+    target(
+        "first search result within 1.5 s of typing at 5,000 (Chromium)",
+        waited,
+        lambda m: f"{m.waits['search warm']:.0f} ms",
+        lambda m: m.waits["search warm"] <= 1500,
+    )
+    target(
+        "explorer data under 400 KB gzipped at 5,000",
+        mid,
+        lambda m: f"{m.explorer_gz_bytes / 1e3:.0f} kB",
+        lambda m: m.explorer_gz_bytes < 400_000,
+    )
+    target(
+        "explorer keystroke under 100 ms at 5,000 (Chromium; 95th percentile of 36)",
+        waited,
+        lambda m: (
+            f"median {m.waits['keystroke median']:.0f} ms, 95th percentile "
+            f"{m.waits['keystroke p95']:.0f} ms, worst {m.waits['keystroke worst']:.0f} ms"
+        ),
+        lambda m: m.waits["keystroke p95"] < 100,
+    )
     served = small if small and small.serve else None
-    target("report how long `mkdocs serve` takes to show an edited record at 1,000", served,
-           lambda m: f"{m.serve[0]:.1f} s; with `--dirty` {m.serve[1]:.1f} s", lambda m: True)
+    target(
+        "report how long `mkdocs serve` takes to show an edited record at 1,000",
+        served,
+        lambda m: f"{m.serve[0]:.1f} s; with `--dirty` {m.serve[1]:.1f} s",
+        lambda m: True,
+    )
     return _table(["target", "measured", "verdict"], rows)
 
 
@@ -419,16 +551,23 @@ PAGE_END = "<!-- END benchmark -->"
 
 
 def report(results: list[Measurement], command: str) -> str:
-    machine = (f"{platform.machine()}, {os.cpu_count()} cores, "
-               f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
-               f"Python {platform.python_version()}, MkDocs {version('mkdocs')}, "
-               f"Material {version('mkdocs-material')}")
-    return "\n\n".join([
-        f"Measured on {time.strftime('%Y-%m-%d')} on {machine}, with `{command}`.",
-        "## Results", results_table(results),
-        "## Against the targets", targets_table(results),
-        "## Where the time goes", profile_table(results),
-    ])
+    machine = (
+        f"{platform.machine()}, {os.cpu_count()} cores, "
+        f"{os.sysconf('SC_PAGE_SIZE') * os.sysconf('SC_PHYS_PAGES') / 2**30:.0f} GiB, "
+        f"Python {platform.python_version()}, MkDocs {version('mkdocs')}, "
+        f"Material {version('mkdocs-material')}"
+    )
+    return "\n\n".join(
+        [
+            f"Measured on {time.strftime('%Y-%m-%d')} on {machine}, with `{command}`.",
+            "## Results",
+            results_table(results),
+            "## Against the targets",
+            targets_table(results),
+            "## Where the time goes",
+            profile_table(results),
+        ]
+    )
 
 
 def write_page(page: Path, text: str) -> None:
@@ -445,18 +584,31 @@ def main() -> None:
     parser.add_argument("--papers", type=int, action="append", help="record count; repeat for several")
     parser.add_argument("--keep", type=Path, help="copy each synthetic project here for inspection")
     parser.add_argument("--no-browser", action="store_true", help="skip the measurements in Chromium")
-    parser.add_argument("--browser-max", type=int, default=5000,
-                        help="measure in Chromium only up to this many papers (default 5,000)")
-    parser.add_argument("--serve", action="store_true",
-                        help="also time how long `mkdocs serve` takes to show an edited record, "
-                             "at the smallest record count only (each time is two more whole builds)")
-    parser.add_argument("--repeat", type=int, default=1,
-                        help="run each whole build this many times and report the fastest (default 1)")
+    parser.add_argument(
+        "--browser-max", type=int, default=5000, help="measure in Chromium only up to this many papers (default 5,000)"
+    )
+    parser.add_argument(
+        "--serve",
+        action="store_true",
+        help="also time how long `mkdocs serve` takes to show an edited record, "
+        "at the smallest record count only (each time is two more whole builds)",
+    )
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="run each whole build this many times and report the fastest (default 1)"
+    )
     parser.add_argument("--page", type=Path, help="write the report into this page between its benchmark markers")
     args = parser.parse_args()
     counts = args.papers or [1000]
-    results = [measure(count, args.keep, not args.no_browser and count <= args.browser_max,
-                       args.serve and count == min(counts), args.repeat) for count in counts]
+    results = [
+        measure(
+            count,
+            args.keep,
+            not args.no_browser and count <= args.browser_max,
+            args.serve and count == min(counts),
+            args.repeat,
+        )
+        for count in counts
+    ]
     command = "python -m benchmarks.scale " + " ".join(sys.argv[1:])
     text = report(results, command)
     print(text)

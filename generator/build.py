@@ -109,8 +109,9 @@ def _generate(project: Project, *, check: bool) -> BuildResult:
         _sync_nav(project, catalog, report, check=check)
     if check:
         # Pages under docs/ are git-ignored build products: one not built yet is not stale.
-        report.stale = [path for path in report.stale
-                        if (project.root / path).exists() or not path.startswith(f"{DOCS_DIR}/")]
+        report.stale = [
+            path for path in report.stale if (project.root / path).exists() or not path.startswith(f"{DOCS_DIR}/")
+        ]
     return BuildResult(catalog=catalog, warnings=warnings, report=report, times=times)
 
 

@@ -30,9 +30,11 @@ def _build(args: argparse.Namespace) -> int:
             return 1
         print(f"up to date: {len(result.catalog.papers)} papers")
         return 0
-    print(f"{len(result.catalog.papers)} papers: wrote {len(report.written)} files, "
-          f"removed {len(report.removed)}; {len(result.warnings)} warnings "
-          "(python -m generator validate lists them)")
+    print(
+        f"{len(result.catalog.papers)} papers: wrote {len(report.written)} files, "
+        f"removed {len(report.removed)}; {len(result.warnings)} warnings "
+        "(python -m generator validate lists them)"
+    )
     if args.timings:
         print(f"stages: {result.times}")
     return 0
@@ -56,20 +58,31 @@ def _import_markdown(args: argparse.Namespace) -> int:
     added = dt.date.fromisoformat(args.added) if args.added else None
     imported = import_markdown(source.read_text(encoding="utf-8"), str(source), added)
     written = write_import(imported, Path(args.out), force=args.force)
-    print(f"imported {len(imported.records)} papers in "
-          f"{sum(len(s['subsections']) for s in imported.taxonomy['sections'])} subsections; "
-          f"wrote {len(written)} files under {args.out}")
+    print(
+        f"imported {len(imported.records)} papers in "
+        f"{sum(len(s['subsections']) for s in imported.taxonomy['sections'])} subsections; "
+        f"wrote {len(written)} files under {args.out}"
+    )
     return 0
 
 
 def _new(args: argparse.Namespace) -> int:
     entries = Path(args.root) / "entries"
     taxonomy = load_entries(entries).taxonomy.data
-    categories = [(f"{section['id']}/{sub['id']}", f"{section['title']} › {sub['title']}")
-                  for section in taxonomy["sections"] for sub in section["subsections"]]
-    paper = NewPaper(title=args.title or "", category=args.category or "", links=args.link or [],
-                     authors=args.author or [], paper_id=args.id, venue=args.venue or taxonomy.get("venue"),
-                     year=args.year or taxonomy.get("year"))
+    categories = [
+        (f"{section['id']}/{sub['id']}", f"{section['title']} › {sub['title']}")
+        for section in taxonomy["sections"]
+        for sub in section["subsections"]
+    ]
+    paper = NewPaper(
+        title=args.title or "",
+        category=args.category or "",
+        links=args.link or [],
+        authors=args.author or [],
+        paper_id=args.id,
+        venue=args.venue or taxonomy.get("venue"),
+        year=args.year or taxonomy.get("year"),
+    )
     if sys.stdin.isatty() and not args.no_input:
         paper = prompt_missing(paper, categories)
     if not paper.title or not paper.category:
@@ -82,8 +95,11 @@ def _new(args: argparse.Namespace) -> int:
         return 2
     added = dt.date.fromisoformat(args.added) if args.added else dt.date.today()
     path = write_new(entries / "papers", paper, added, force=args.force)
-    errors = [finding for finding in validate(load_entries(entries))
-              if finding.path.endswith(f"/{path.name}") and finding.severity == "error"]
+    errors = [
+        finding
+        for finding in validate(load_entries(entries))
+        if finding.path.endswith(f"/{path.name}") and finding.severity == "error"
+    ]
     if errors and not args.force:
         # The file did not exist before this command, so removing it loses nothing.
         path.unlink()
@@ -114,8 +130,13 @@ def _export_offline(args: argparse.Namespace) -> int:
 def _check_links(args: argparse.Namespace) -> int:
     project = Project(Path(args.root))
     catalog, _ = load_catalog(project)
-    settings = CheckSettings(timeout=args.timeout, retries=args.retries, backoff=args.backoff,
-                             per_host=args.per_host, slow_after=args.slow_after)
+    settings = CheckSettings(
+        timeout=args.timeout,
+        retries=args.retries,
+        backoff=args.backoff,
+        per_host=args.per_host,
+        slow_after=args.slow_after,
+    )
     cache = None if args.no_cache else Path(args.cache)
     checker = LinkChecker(settings, cache)
     results = checker.check([link.url for paper in catalog.papers for link in paper.links])
@@ -132,8 +153,9 @@ def parser() -> argparse.ArgumentParser:
     commands = main_parser.add_subparsers(dest="command", required=True)
 
     build = commands.add_parser("build", help="render the records into docs/ and README.md")
-    build.add_argument("--check", action="store_true",
-                       help="write nothing; exit 1 and name the files that are out of date")
+    build.add_argument(
+        "--check", action="store_true", help="write nothing; exit 1 and name the files that are out of date"
+    )
     build.add_argument("--verbose", action="store_true", help="also print data warnings")
     build.add_argument("--timings", action="store_true", help="also print the seconds each stage took")
     build.set_defaults(run=_build)
@@ -159,8 +181,9 @@ def parser() -> argparse.ArgumentParser:
     offline = commands.add_parser("export-offline", help="the site for file:// use, or one HTML file")
     offline.add_argument("out", help="folder for the site (or .html file with --single-file)")
     offline.add_argument("--zip", action="store_true", help="also pack the folder into OUT.zip")
-    offline.add_argument("--single-file", action="store_true",
-                         help="write one self-contained HTML file of the whole list instead")
+    offline.add_argument(
+        "--single-file", action="store_true", help="write one self-contained HTML file of the whole list instead"
+    )
     offline.set_defaults(run=_export_offline)
 
     links = commands.add_parser("check-links", help="check that every URL in the records answers")

@@ -89,7 +89,7 @@ def markdown_block(text: str) -> str:
     text = _CONTROL.sub("", text)
     pieces, last = [], 0
     for match in CODE_SPAN.finditer(text):
-        pieces.append(_neutralise_prose(text[last:match.start()]))
+        pieces.append(_neutralise_prose(text[last : match.start()]))
         pieces.append(match.group())
         last = match.end()
     pieces.append(_neutralise_prose(text[last:]))

@@ -12,8 +12,25 @@ from .escape import safe_url
 from .model import Catalog, Paper
 
 SCHEMA_VERSION = 1
-CSV_COLUMNS = ("id", "title", "authors", "authors_et_al", "affiliation", "section", "subsection", "venue", "year",
-               "presentation", "award", "arxiv_id", "openreview_id", "links", "tags", "added", "page")
+CSV_COLUMNS = (
+    "id",
+    "title",
+    "authors",
+    "authors_et_al",
+    "affiliation",
+    "section",
+    "subsection",
+    "venue",
+    "year",
+    "presentation",
+    "award",
+    "arxiv_id",
+    "openreview_id",
+    "links",
+    "tags",
+    "added",
+    "page",
+)
 
 
 def page_path(paper: Paper) -> str:
@@ -52,19 +69,22 @@ def paper_record(paper: Paper, catalog: Catalog) -> dict[str, Any]:
 
 def papers_json(catalog: Catalog, records: list[dict[str, Any]]) -> str:
     """``records`` are ``paper_record`` of every paper, in list order, one per line."""
-    header = json.dumps({"schema_version": SCHEMA_VERSION, "title": catalog.title,
-                         "description": catalog.description}, ensure_ascii=False)
+    header = json.dumps(
+        {"schema_version": SCHEMA_VERSION, "title": catalog.title, "description": catalog.description},
+        ensure_ascii=False,
+    )
     # One record per line keeps diffs readable; json's C encoder only runs without indent.
     lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
-    return f"{header[:-1]}, \"papers\": [\n{lines}\n]}}\n"
+    return f'{header[:-1]}, "papers": [\n{lines}\n]}}\n'
 
 
 def papers_csv(records: list[dict[str, Any]]) -> str:
     """One row per paper record; list fields joined with "; " (links with " ")."""
     stream = io.StringIO()
     # Every field quoted: a carriage return inside a value would otherwise end the row.
-    writer = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore",
-                            quoting=csv.QUOTE_ALL)
+    writer = csv.DictWriter(
+        stream, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore", quoting=csv.QUOTE_ALL
+    )
     writer.writeheader()
     for record in records:
         row = {
@@ -97,8 +117,13 @@ def bibtex_entry(paper: Paper) -> str:
     tutorial = paper.presentation == "tutorial"
     fields = [("title", "{" + bibtex_text(paper.title) + "}")]
     if paper.authors:
-        fields.append(("author", " and ".join(bibtex_text(name) for name in paper.author_names)
-                       + (" and others" if paper.authors_et_al else "")))
+        fields.append(
+            (
+                "author",
+                " and ".join(bibtex_text(name) for name in paper.author_names)
+                + (" and others" if paper.authors_et_al else ""),
+            )
+        )
     if paper.venue:
         venue = bibtex_text(paper.venue) + (f" {paper.year}" if paper.year else "")
         fields.append(("howpublished" if tutorial else "booktitle", venue))
@@ -109,8 +134,11 @@ def bibtex_entry(paper: Paper) -> str:
     if paper.links:
         fields.append(("url", bibtex_text(safe_url(paper.links[0].url))))
     if paper.award or paper.presentation:
-        note = ", ".join(part for part in (f"{bibtex_text(paper.award)} Award" if paper.award else "",
-                                           _presentation_label(paper)) if part)
+        note = ", ".join(
+            part
+            for part in (f"{bibtex_text(paper.award)} Award" if paper.award else "", _presentation_label(paper))
+            if part
+        )
         fields.append(("note", note))
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
     return f"@{'misc' if tutorial else 'inproceedings'}{{{paper.id},\n{body}}}"

@@ -44,8 +44,14 @@ _ARXIV_FORM = re.compile(r"^arXiv:\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)$", re.IGNOR
 _ET_AL = re.compile(r",?\s*(?:et al\.?|and (?:others|collaborators|colleagues))\s*$", re.IGNORECASE)
 _VENUE_YEAR = re.compile(r"^(?P<venue>[A-Za-z][\w-]*)\s+(?P<year>(?:19|20)\d\d)\b")
 
-PRESENTATIONS = {"ORAL": "oral", "SPOTLIGHT": "spotlight", "POSTER": "poster",
-                 "TUTORIAL": "tutorial", "WORKSHOP": "workshop", "INVITED TALK": "invited-talk"}
+PRESENTATIONS = {
+    "ORAL": "oral",
+    "SPOTLIGHT": "spotlight",
+    "POSTER": "poster",
+    "TUTORIAL": "tutorial",
+    "WORKSHOP": "workshop",
+    "INVITED TALK": "invited-talk",
+}
 AWARD_SUFFIX = " AWARD"
 
 
@@ -99,8 +105,7 @@ def parse_links(value: str, source: str, line: int) -> list[dict[str, str]]:
         elif re.match(r"^https?://\S+$", part):
             url, label = part, label_for_url(part)
         else:
-            raise ImportError_(source, line, f"cannot read {part!r} as a link; "
-                               "write a URL, [label](url) or arXiv:ID")
+            raise ImportError_(source, line, f"cannot read {part!r} as a link; write a URL, [label](url) or arXiv:ID")
         links.append({"label": label, "url": url})
     return links
 
@@ -138,8 +143,9 @@ def _read_heading(heading: str, source: str, line: int) -> dict[str, Any]:
         elif marker in PRESENTATIONS:
             fields["presentation"] = PRESENTATIONS[marker]
         else:
-            raise ImportError_(source, line, f"unknown heading marker **{marker}**; "
-                               f"use one of {sorted(PRESENTATIONS)} or '… AWARD'")
+            raise ImportError_(
+                source, line, f"unknown heading marker **{marker}**; use one of {sorted(PRESENTATIONS)} or '… AWARD'"
+            )
     if (match := _TRAILING_PAREN.search(heading)) and match["inner"].upper() in PRESENTATIONS:
         fields["presentation"] = PRESENTATIONS[match["inner"].upper()]
         heading = heading[: match.start()]
@@ -197,8 +203,12 @@ def _parse_block(block: _Block, source: str) -> dict[str, Any]:
                 summary.append(value)
                 mode = "summary"
             else:
-                raise ImportError_(source, number, f"unknown field **{field_match['label']}:**; "
-                                   "expected Link, Authors, Speakers, Summary or Key Results")
+                raise ImportError_(
+                    source,
+                    number,
+                    f"unknown field **{field_match['label']}:**; "
+                    "expected Link, Authors, Speakers, Summary or Key Results",
+                )
             continue
         if indent == 0 and bullet:
             # A bullet of its own after the summary continues it (the seed has one).
@@ -294,8 +304,7 @@ def import_markdown(text: str, source: str = "<input>", added: dt.date | None = 
     position_in: dict[str, int] = {}
     for category, parsed in parsed_blocks:
         position_in[category] = position_in.get(category, 0) + 10
-        record: dict[str, Any] = {"title": parsed.pop("title"), "category": category,
-                                  "position": position_in[category]}
+        record: dict[str, Any] = {"title": parsed.pop("title"), "category": category, "position": position_in[category]}
         record["authors"] = parsed.pop("authors", [])
         for key in ("authors_et_al", "affiliation", "author_affiliations"):
             if key in parsed:

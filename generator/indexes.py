@@ -99,8 +99,10 @@ def _chart(chart_id: str, title: str, counts: list[tuple[str, int, str | None]])
 def statistics(catalog: Catalog) -> list[Chart]:
     """Papers per section, subsection, tag and presentation type."""
     sections = [(f"{s.number}. {s.title}", len(s.papers), f"sections/{s.id}/index.md") for s in catalog.sections]
-    subsections = [(f"{sub.number} {sub.title}", len(sub.papers), f"sections/{sub.section_id}/{sub.id}.md")
-                   for sub in catalog.subsections]
+    subsections = [
+        (f"{sub.number} {sub.title}", len(sub.papers), f"sections/{sub.section_id}/{sub.id}.md")
+        for sub in catalog.subsections
+    ]
     per_tag = tag_counts(catalog)
     presentation_counts: dict[str, int] = {}
     for paper in catalog.papers:
@@ -108,8 +110,10 @@ def statistics(catalog: Catalog) -> list[Chart]:
         presentation_counts[kind] = presentation_counts.get(kind, 0) + 1
     tags = sorted(((tag.title, per_tag[tag.id], None) for tag in catalog.tags), key=lambda row: -row[1])
     order = {kind: index for index, kind in enumerate((*PRESENTATION_ORDER, "not stated"))}
-    presentations = [(kind.replace("-", " ").capitalize(), count, None)
-                     for kind, count in sorted(presentation_counts.items(), key=lambda item: order.get(item[0], 99))]
+    presentations = [
+        (kind.replace("-", " ").capitalize(), count, None)
+        for kind, count in sorted(presentation_counts.items(), key=lambda item: order.get(item[0], 99))
+    ]
     return [
         _chart("per-section", "Papers per section", sections),
         _chart("per-subsection", "Papers per subsection", subsections),
@@ -145,10 +149,18 @@ def explorer_data(catalog: Catalog) -> dict:
     """
     columns: dict[str, list] = {name: [] for name in EXPLORER_FIELDS}
     for paper in catalog.papers:
-        values = (paper.id, paper.title,
-                  ", ".join(paper.author_names) + (" et al." if paper.authors_et_al else ""),
-                  paper.category, list(paper.tags), paper.presentation, paper.award,
-                  paper.has_code or None, paper.arxiv_id, paper.added)
+        values = (
+            paper.id,
+            paper.title,
+            ", ".join(paper.author_names) + (" et al." if paper.authors_et_al else ""),
+            paper.category,
+            list(paper.tags),
+            paper.presentation,
+            paper.award,
+            paper.has_code or None,
+            paper.arxiv_id,
+            paper.added,
+        )
         for name, value in zip(EXPLORER_FIELDS, values, strict=True):
             columns[name].append(value)
     return {

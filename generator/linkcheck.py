@@ -92,8 +92,7 @@ class LinkChecker:
                 self.cache = json.loads(cache_file.read_text("utf-8"))
             except ValueError:
                 self.cache = {}
-        self._host_limits: dict[str, threading.Semaphore] = defaultdict(
-            lambda: threading.Semaphore(settings.per_host))
+        self._host_limits: dict[str, threading.Semaphore] = defaultdict(lambda: threading.Semaphore(settings.per_host))
         self._lock = threading.Lock()
 
     def _check(self, url: str) -> LinkResult:
@@ -111,7 +110,7 @@ class LinkChecker:
             retry = status is None or status in RETRYABLE
             if not retry or attempt >= self.settings.retries:
                 break
-            time.sleep(self.settings.backoff * 2 ** attempt)
+            time.sleep(self.settings.backoff * 2**attempt)
             attempt += 1
         result = LinkResult(url, status, final, round(seconds, 3), error)
         with self._lock:

@@ -68,16 +68,31 @@ def link_kind(url: str) -> str:
 
 # Links that point at a page about many papers (or none) instead of the paper itself.
 _GENERIC_PAGES: tuple[tuple[str | None, re.Pattern[str], str], ...] = (
-    ("neurips.cc", re.compile(r"^/(?:Downloads/\d{4}|virtual/\d{4}|virtual/\d{4}/loc/[^/]+/calendar"
-                              r"|proceedings|Conferences/\d{4})/?$", re.IGNORECASE),
-     "the conference's general page"),
+    (
+        "neurips.cc",
+        re.compile(
+            r"^/(?:Downloads/\d{4}|virtual/\d{4}|virtual/\d{4}/loc/[^/]+/calendar"
+            r"|proceedings|Conferences/\d{4})/?$",
+            re.IGNORECASE,
+        ),
+        "the conference's general page",
+    ),
     (None, re.compile(r"^/?$"), "a site's home page"),
-    (None, re.compile(r"accepted[-_]papers|[-_]papers[-_](?:by|at|from)[-_]", re.IGNORECASE),
-     "a page listing many papers"),
-    (None, re.compile(r"/\d{4}/\d{2}/\d{2}/[^/]*(?:neurips|icml|iclr)", re.IGNORECASE),
-     "a news post about the conference"),
-    (None, re.compile(r"/research/(?:neurips|icml|iclr)[-_]?\d{2,4}/?$", re.IGNORECASE),
-     "an organisation's page about the conference"),
+    (
+        None,
+        re.compile(r"accepted[-_]papers|[-_]papers[-_](?:by|at|from)[-_]", re.IGNORECASE),
+        "a page listing many papers",
+    ),
+    (
+        None,
+        re.compile(r"/\d{4}/\d{2}/\d{2}/[^/]*(?:neurips|icml|iclr)", re.IGNORECASE),
+        "a news post about the conference",
+    ),
+    (
+        None,
+        re.compile(r"/research/(?:neurips|icml|iclr)[-_]?\d{2,4}/?$", re.IGNORECASE),
+        "an organisation's page about the conference",
+    ),
 )
 
 

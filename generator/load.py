@@ -146,8 +146,9 @@ def _construct(root: yaml.Node, display: str) -> Any:
 
     def build(node: yaml.Node) -> Any:
         if id(node) in seen:
-            raise _refuse(display, node, "YAML anchors and aliases (&name, *name) are not allowed "
-                                         "in records; write the value out")
+            raise _refuse(
+                display, node, "YAML anchors and aliases (&name, *name) are not allowed in records; write the value out"
+            )
         seen.add(id(node))
         tag = node.tag
         if tag == _STR:
@@ -165,8 +166,12 @@ def _construct(root: yaml.Node, display: str) -> Any:
         if tag in _OTHER_SCALARS:
             value = scalars.construct_object(node)
             return value.isoformat() if isinstance(value, dt.date) else value
-        raise _refuse(display, node, f"YAML syntax: could not determine a constructor for the tag {tag!r}; "
-                                     "YAML tags are not allowed, write a plain value")
+        raise _refuse(
+            display,
+            node,
+            f"YAML syntax: could not determine a constructor for the tag {tag!r}; "
+            "YAML tags are not allowed, write a plain value",
+        )
 
     return build(root)
 
@@ -174,36 +179,56 @@ def _construct(root: yaml.Node, display: str) -> Any:
 def _read_text(path: Path, display: str) -> str:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise DataError([Finding(display, 1, 1, "error",
-                                 f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
-                                 "for a data file; shorten the summary or split the record")])
+        raise DataError(
+            [
+                Finding(
+                    display,
+                    1,
+                    1,
+                    "error",
+                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+                    "for a data file; shorten the summary or split the record",
+                )
+            ]
+        )
     raw = path.read_bytes()
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise DataError([Finding(display, line, column, "error",
-                                 "file is not valid UTF-8; save it as UTF-8")]) from None
+        raise DataError(
+            [Finding(display, line, column, "error", "file is not valid UTF-8; save it as UTF-8")]
+        ) from None
 
 
 def load_document(path: Path, base: Path) -> Document:
     """Parse one YAML file with the safe loader; raise DataError with its location."""
     display = _display(path, base)
     if path.is_symlink():
-        raise DataError([Finding(display, 1, 1, "error",
-                                 "symbolic links are not allowed among data files; "
-                                 "commit the file itself")])
+        raise DataError(
+            [Finding(display, 1, 1, "error", "symbolic links are not allowed among data files; commit the file itself")]
+        )
     text = _read_text(path, display)
     loader = SafeLoader(text)
     try:
         if mark := _too_deep(text):
-            raise DataError([Finding(display, mark.line + 1, mark.column + 1, "error",
-                                     f"values nest more than {MAX_DEPTH} levels deep; a record needs three")])
+            raise DataError(
+                [
+                    Finding(
+                        display,
+                        mark.line + 1,
+                        mark.column + 1,
+                        "error",
+                        f"values nest more than {MAX_DEPTH} levels deep; a record needs three",
+                    )
+                ]
+            )
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""):
-            raise DataError([Finding(display, 1, 1, "error",
-                                     "file is empty; a record needs at least title and category")])
+            raise DataError(
+                [Finding(display, 1, 1, "error", "file is empty; a record needs at least title and category")]
+            )
         data = _construct(node, display)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
@@ -237,20 +262,33 @@ def load_entries(entries_dir: Path) -> RawData:
 
     taxonomy_path = entries_dir / TAXONOMY_FILE
     if not taxonomy_path.is_file():
-        raise DataError([Finding(_display(taxonomy_path, base), 1, 1, "error",
-                                 "taxonomy file is missing; it lists the sections and subsections")])
+        raise DataError(
+            [
+                Finding(
+                    _display(taxonomy_path, base),
+                    1,
+                    1,
+                    "error",
+                    "taxonomy file is missing; it lists the sections and subsections",
+                )
+            ]
+        )
     taxonomy = attempt(taxonomy_path)
     tags_path = entries_dir / TAGS_FILE
     tags = attempt(tags_path) if tags_path.exists() else None
     papers_dir = entries_dir / PAPERS_DIR
     if papers_dir.is_symlink():
-        raise DataError([Finding(_display(papers_dir, base), 1, 1, "error",
-                                 "the papers folder must not be a symbolic link")])
+        raise DataError(
+            [Finding(_display(papers_dir, base), 1, 1, "error", "the papers folder must not be a symbolic link")]
+        )
     papers = []
     for path in sorted(papers_dir.iterdir() if papers_dir.is_dir() else []):
         if path.suffix == ".yml":
-            findings.append(Finding(_display(path, base), 1, 1, "error",
-                                    f"paper records end in .yaml; rename it to {path.stem}.yaml"))
+            findings.append(
+                Finding(
+                    _display(path, base), 1, 1, "error", f"paper records end in .yaml; rename it to {path.stem}.yaml"
+                )
+            )
         elif path.suffix == ".yaml":
             document = attempt(path)
             if document is not None:

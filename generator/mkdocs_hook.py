@@ -26,8 +26,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         result = generate(project)
     except DataError as error:
         raise PluginError(
-            "the records have errors; nothing was generated:\n"
-            + format_findings(error.findings, "text")
+            "the records have errors; nothing was generated:\n" + format_findings(error.findings, "text")
         ) from None
     report = result.report
     if report.written or report.removed:

@@ -184,18 +184,27 @@ def build_catalog(raw: RawData) -> Catalog:
         for sub_index, subsection in enumerate(section["subsections"], start=1):
             category = f"{section['id']}/{subsection['id']}"
             papers = sorted(papers_by_category.get(category, []), key=_list_order)
-            subsections.append(Subsection(
-                id=subsection["id"], title=subsection["title"], number=f"{section_index}.{sub_index}",
-                section_id=section["id"], papers=tuple(papers)))
-        sections.append(Section(id=section["id"], title=section["title"], number=str(section_index),
-                                subsections=tuple(subsections)))
+            subsections.append(
+                Subsection(
+                    id=subsection["id"],
+                    title=subsection["title"],
+                    number=f"{section_index}.{sub_index}",
+                    section_id=section["id"],
+                    papers=tuple(papers),
+                )
+            )
+        sections.append(
+            Section(id=section["id"], title=section["title"], number=str(section_index), subsections=tuple(subsections))
+        )
     return Catalog(
         title=raw.taxonomy.data["title"],
         description=raw.taxonomy.data["description"],
         sections=tuple(sections),
         papers_by_id=dict(sorted(papers_by_id.items())),
-        tags=tuple(Tag(tag["id"], tag["title"], tag.get("description", ""))
-                   for tag in (raw.tags.data["tags"] if raw.tags else [])),
+        tags=tuple(
+            Tag(tag["id"], tag["title"], tag.get("description", ""))
+            for tag in (raw.tags.data["tags"] if raw.tags else [])
+        ),
         repository=raw.taxonomy.data.get("repository"),
         branch=raw.taxonomy.data.get("branch", "main"),
         site_url=raw.taxonomy.data.get("site_url"),

@@ -30,9 +30,22 @@ def build_offline_site(project: Project, out_dir: Path) -> None:
     try:
         env = {**os.environ, OFFLINE_SWITCH: "true", "NO_MKDOCS_2_WARNING": "1"}
         result = subprocess.run(
-            [sys.executable, "-m", "mkdocs", "build", "--strict", "--clean",
-             "-f", str(project.mkdocs_yml), "-d", str(staging / "site")],
-            cwd=project.root, env=env, capture_output=True, text=True,
+            [
+                sys.executable,
+                "-m",
+                "mkdocs",
+                "build",
+                "--strict",
+                "--clean",
+                "-f",
+                str(project.mkdocs_yml),
+                "-d",
+                str(staging / "site"),
+            ],
+            cwd=project.root,
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if result.returncode != 0:
             raise RuntimeError(f"mkdocs build failed:\n{result.stdout}{result.stderr}")

@@ -42,10 +42,7 @@ NAV_END = "# END generated nav"
 
 def github_anchor(heading: str) -> str:
     """The id GitHub gives a README heading, so the table of contents links resolve."""
-    kept = "".join(
-        char for char in heading.lower()
-        if char in " -_" or unicodedata.category(char)[0] in "LN"
-    )
+    kept = "".join(char for char in heading.lower() if char in " -_" or unicodedata.category(char)[0] in "LN")
     return kept.replace(" ", "-")
 
 
@@ -61,6 +58,7 @@ class SchemaField:
 
 def schema_fields(schema: dict) -> list[SchemaField]:
     """The record schema's properties, in schema order, for the contributor's field reference."""
+
     def type_of(spec: dict) -> str:
         if "enum" in spec:
             return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
@@ -73,8 +71,10 @@ def schema_fields(schema: dict) -> list[SchemaField]:
         return spec.get("format", spec.get("type", "any"))
 
     required = set(schema.get("required", []))
-    return [SchemaField(name, type_of(spec), name in required, spec.get("description", ""))
-            for name, spec in schema["properties"].items()]
+    return [
+        SchemaField(name, type_of(spec), name in required, spec.get("description", ""))
+        for name, spec in schema["properties"].items()
+    ]
 
 
 QUALITY_RULES = ("no-authors", "generic-link", "venue-year", "no-paper-link", "shared-title-prefix")
@@ -97,8 +97,9 @@ def quality_groups(catalog: Catalog, warnings: list[Finding]) -> list[QualityGro
             messages.setdefault((finding.rule, finding.path), []).append(finding.message)
     groups = []
     for rule in QUALITY_RULES:
-        items = tuple((paper, tuple(messages[rule, paper.source]))
-                      for paper in catalog.papers if (rule, paper.source) in messages)
+        items = tuple(
+            (paper, tuple(messages[rule, paper.source])) for paper in catalog.papers if (rule, paper.source) in messages
+        )
         if items:
             groups.append(QualityGroup(rule, items))
     return groups
@@ -157,16 +158,29 @@ def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, di
         ("feed.xml", "feed.xml.j2", {"feed_papers": newest_first[:FEED_COUNT]}),
     ]
     for section in catalog.sections:
-        pages.append((f"sections/{section.id}/index.md", "section.md.j2",
-                      {"root": "../../", "section": section}))
+        pages.append((f"sections/{section.id}/index.md", "section.md.j2", {"root": "../../", "section": section}))
         pages.append((f"sections/{section.id}/{section.id}.bib", "papers.bib.j2", {"papers": section.papers}))
         for subsection in section.subsections:
-            pages.append((f"sections/{section.id}/{subsection.id}.md", "subsection.md.j2",
-                          {"root": "../../", "section": section, "subsection": subsection, **shared}))
+            pages.append(
+                (
+                    f"sections/{section.id}/{subsection.id}.md",
+                    "subsection.md.j2",
+                    {"root": "../../", "section": section, "subsection": subsection, **shared},
+                )
+            )
             pages.extend(
-                (f"papers/{paper.id}.md", "paper.md.j2",
-                 {"root": "../", "paper": paper, "section": section, "subsection": subsection,
-                  "related": related, **shared})
+                (
+                    f"papers/{paper.id}.md",
+                    "paper.md.j2",
+                    {
+                        "root": "../",
+                        "paper": paper,
+                        "section": section,
+                        "subsection": subsection,
+                        "related": related,
+                        **shared,
+                    },
+                )
                 for paper in subsection.papers
             )
     return pages
@@ -203,7 +217,7 @@ def splice_nav(mkdocs_yml: str, nav_block: str) -> str:
     line_start = mkdocs_yml.rfind("\n", 0, begin) + 1
     indent = mkdocs_yml[line_start:begin]
     body = "".join(f"{indent}{line}\n" if line else "\n" for line in nav_block.splitlines())
-    return mkdocs_yml[: begin] + NAV_BEGIN + "\n" + body + indent + mkdocs_yml[end:]
+    return mkdocs_yml[:begin] + NAV_BEGIN + "\n" + body + indent + mkdocs_yml[end:]
 
 
 def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
@@ -222,8 +236,7 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     outputs[f"{DOCS_DIR}/papers.json"] = papers_json(catalog, records)
     outputs[f"{DOCS_DIR}/papers.csv"] = papers_csv(records)
     outputs[README] = _tidy(env.get_template("readme.md.j2").render(**common))
-    contributing = _tidy(env.get_template("contributing.md.j2").render(
-        **common, fields=schema_fields(paper_schema())))
+    contributing = _tidy(env.get_template("contributing.md.j2").render(**common, fields=schema_fields(paper_schema())))
     outputs[CONTRIBUTING] = contributing
     outputs[f"{DOCS_DIR}/contributing.md"] = contributing
     return outputs

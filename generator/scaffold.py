@@ -73,8 +73,7 @@ def write_new(papers_dir: Path, paper: NewPaper, added: dt.date, *, force: bool 
     return path
 
 
-def prompt_missing(paper: NewPaper, categories: list[tuple[str, str]],
-                   ask: Callable[[str], str] = input) -> NewPaper:
+def prompt_missing(paper: NewPaper, categories: list[tuple[str, str]], ask: Callable[[str], str] = input) -> NewPaper:
     """Ask on the terminal for what the flags left out."""
     while not paper.title.strip():
         paper.title = ask("Title: ")
@@ -84,8 +83,9 @@ def prompt_missing(paper: NewPaper, categories: list[tuple[str, str]],
         choice = ask("Category (number or id): ").strip()
         paper.category = categories[int(choice) - 1][0] if choice.isdigit() else choice
     if not paper.authors:
-        paper.authors = [name.strip() for name in ask("Authors, comma-separated (blank if unknown): ").split(",")
-                         if name.strip()]
+        paper.authors = [
+            name.strip() for name in ask("Authors, comma-separated (blank if unknown): ").split(",") if name.strip()
+        ]
     if not paper.links:
         paper.links = [url.strip() for url in ask("Links, space-separated (arXiv, OpenReview…): ").split()]
     return paper

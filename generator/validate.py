@@ -68,7 +68,7 @@ def _paper_validator() -> jsonschema.protocols.Validator:
 
 
 def suggest(value: str, choices: list[str]) -> str:
-    """"; did you mean 'x'?" for the closest choice, or nothing."""
+    """ "; did you mean 'x'?" for the closest choice, or nothing."""
     close = difflib.get_close_matches(value, choices, n=1, cutoff=0.5)
     return f"; did you mean '{close[0]}'?" if close else ""
 
@@ -119,27 +119,34 @@ def _check_taxonomy(taxonomy: Document) -> tuple[list[Finding], set[str]]:
     categories: set[str] = set()
     data = taxonomy.data
     if not isinstance(data, dict) or not isinstance(data.get("sections"), list) or not data["sections"]:
-        findings.append(taxonomy.finding((), "error",
-                                         "taxonomy needs 'sections:', a list of {id, title, subsections}"))
+        findings.append(taxonomy.finding((), "error", "taxonomy needs 'sections:', a list of {id, title, subsections}"))
         return findings, categories
     for key in ("title", "description"):
         if not isinstance(data.get(key), str) or not data[key].strip():
             findings.append(taxonomy.finding((key,), "error", f"taxonomy needs a '{key}' string"))
     section_ids: set[str] = set()
-    for where, section in _id_nodes(taxonomy, ("sections",), data["sections"], section_ids, findings,
-                                    "a section is a mapping {id, title, subsections}"):
+    for where, section in _id_nodes(
+        taxonomy,
+        ("sections",),
+        data["sections"],
+        section_ids,
+        findings,
+        "a section is a mapping {id, title, subsections}",
+    ):
         subsections = section.get("subsections")
         if not isinstance(subsections, list) or not subsections:
             findings.append(taxonomy.finding(where, "error", "a section needs a non-empty 'subsections' list"))
             continue
-        for _, subsection in _id_nodes(taxonomy, (*where, "subsections"), subsections, set(), findings,
-                                       "a subsection is a mapping {id, title}"):
+        for _, subsection in _id_nodes(
+            taxonomy, (*where, "subsections"), subsections, set(), findings, "a subsection is a mapping {id, title}"
+        ):
             categories.add(f"{section.get('id')}/{subsection.get('id')}")
     return findings, categories
 
 
-def _id_nodes(document: Document, where: tuple, items: list, seen: set[str], findings: list[Finding],
-              not_a_mapping: str) -> Iterator[tuple[tuple, dict]]:
+def _id_nodes(
+    document: Document, where: tuple, items: list, seen: set[str], findings: list[Finding], not_a_mapping: str
+) -> Iterator[tuple[tuple, dict]]:
     """Each mapping of ``items`` with its key path, once its id and title are checked; others are findings."""
     for index, item in enumerate(items):
         item_where = (*where, index)
@@ -209,24 +216,33 @@ def check_text(document: Document, key_path: tuple, text: str, markdown: bool) -
         shown = repr(control[0]) if control else "a line break"
         yield document.finding(key_path, "error", f"'{field}' contains the control character {shown}; remove it")
     if looks_mis_decoded(text):
-        yield document.finding(key_path, "error",
-                               f"'{field}' contains mis-decoded text (such as '√ó' for '×' or '‚Äî' for '—'); "
-                               "re-copy it from the source or retype the characters", "mis-decoded")
+        yield document.finding(
+            key_path,
+            "error",
+            f"'{field}' contains mis-decoded text (such as '√ó' for '×' or '‚Äî' for '—'); "
+            "re-copy it from the source or retype the characters",
+            "mis-decoded",
+        )
     prose = _outside_code(text) if markdown and "`" in text else text
     if _HTML_TAG.search(prose):
         where = "Markdown fields" if markdown else "plain-text fields"
-        yield document.finding(key_path, "error",
-                               f"'{field}' contains raw HTML, which {where} do not allow; use Markdown "
-                               "(**bold**, *italic*, [text](https://…)) or put code in `backticks`")
+        yield document.finding(
+            key_path,
+            "error",
+            f"'{field}' contains raw HTML, which {where} do not allow; use Markdown "
+            "(**bold**, *italic*, [text](https://…)) or put code in `backticks`",
+        )
     if markdown:
         if "![" in prose:
-            yield document.finding(key_path, "error",
-                                   f"'{field}' embeds an image; images are not allowed, link to it instead")
+            yield document.finding(
+                key_path, "error", f"'{field}' embeds an image; images are not allowed, link to it instead"
+            )
         for match in _MARKDOWN_TARGET.finditer(prose):
             target = match.group(1) or match.group(2) or ""
             if not target.lower().startswith(("http://", "https://")) or not is_safe_url(target):
-                yield document.finding(key_path, "error",
-                                       f"'{field}' links to {target!r}; Markdown links must be http(s) URLs")
+                yield document.finding(
+                    key_path, "error", f"'{field}' links to {target!r}; Markdown links must be http(s) URLs"
+                )
 
 
 def check_links(document: Document, data: dict) -> Iterator[Finding]:
@@ -237,19 +253,29 @@ def check_links(document: Document, data: dict) -> Iterator[Finding]:
         if not is_safe_url(url):
             continue
         if reason := generic_page(url):
-            yield document.finding(("links", index, "url"), "warning",
-                                   f"link {url} points at {reason}, not at this paper; "
-                                   "replace it with the paper's own page (arXiv, OpenReview, proceedings)",
-                                   "generic-link")
+            yield document.finding(
+                ("links", index, "url"),
+                "warning",
+                f"link {url} points at {reason}, not at this paper; "
+                "replace it with the paper's own page (arXiv, OpenReview, proceedings)",
+                "generic-link",
+            )
         year, record_year = venue_year_of(url), data.get("year")
         if year and isinstance(record_year, int) and year != record_year:
-            yield document.finding(("links", index, "url"), "warning",
-                                   f"link {url} is a {year} conference page but the record says year "
-                                   f"{record_year}; check that it is the right paper and year", "venue-year")
+            yield document.finding(
+                ("links", index, "url"),
+                "warning",
+                f"link {url} is a {year} conference page but the record says year "
+                f"{record_year}; check that it is the right paper and year",
+                "venue-year",
+            )
     if not any(link_kind(link["url"]) in PAPER_LINK_KINDS for link in links):
-        yield document.finding(("links",) if "links" in data else (), "warning",
-                               "no arXiv, OpenReview or proceedings link; add one so readers reach the paper",
-                               "no-paper-link")
+        yield document.finding(
+            ("links",) if "links" in data else (),
+            "warning",
+            "no arXiv, OpenReview or proceedings link; add one so readers reach the paper",
+            "no-paper-link",
+        )
 
 
 def _check_tags(tags: Document | None) -> tuple[list[Finding], set[str]]:
@@ -261,8 +287,9 @@ def _check_tags(tags: Document | None) -> tuple[list[Finding], set[str]]:
         return [tags.finding((), "error", "tags.yml needs 'tags:', a list of {id, title, description}")], set()
     findings: list[Finding] = []
     known: set[str] = set()
-    for where, tag in _id_nodes(tags, ("tags",), data["tags"], known, findings,
-                                "a tag is a mapping {id, title, description}"):
+    for where, tag in _id_nodes(
+        tags, ("tags",), data["tags"], known, findings, "a tag is a mapping {id, title, description}"
+    ):
         for key in ("title", "description"):
             if isinstance(tag.get(key), str):
                 findings.extend(check_text(tags, (*where, key), tag[key], markdown=False))
@@ -272,9 +299,12 @@ def _check_tags(tags: Document | None) -> tuple[list[Finding], set[str]]:
 def check_record(document: Document, categories: set[str], tag_ids: set[str] | None = None) -> Iterator[Finding]:
     """Rules for one record on its own: file name, schema, category, text and links."""
     if not ID_PATTERN.match(document.stem):
-        yield document.finding((), "error",
-                               f"file name '{document.path.name}' must be a lowercase kebab-case id "
-                               "(letters, digits, hyphens) followed by .yaml")
+        yield document.finding(
+            (),
+            "error",
+            f"file name '{document.path.name}' must be a lowercase kebab-case id "
+            "(letters, digits, hyphens) followed by .yaml",
+        )
     if not isinstance(document.data, dict):
         yield document.finding((), "error", "a record is a mapping of fields (title: …, category: …)")
         return
@@ -282,18 +312,26 @@ def check_record(document: Document, categories: set[str], tag_ids: set[str] | N
     yield from check_schema(document)
     category = data.get("category")
     if isinstance(category, str) and categories and category not in categories:
-        yield document.finding(("category",), "error",
-                               f"unknown category '{category}'{suggest(category, sorted(categories))}")
+        yield document.finding(
+            ("category",), "error", f"unknown category '{category}'{suggest(category, sorted(categories))}"
+        )
     for key_path, text, markdown in _texts(data):
         yield from check_text(document, key_path, text, markdown)
     for index, tag in enumerate(data.get("tags") or []):
         if tag_ids is not None and isinstance(tag, str) and tag not in tag_ids:
-            yield document.finding(("tags", index), "error",
-                                   f"unknown tag '{tag}'{suggest(tag, sorted(tag_ids))}; tags come from "
-                                   "entries/tags.yml (add it there first if it is really new)")
+            yield document.finding(
+                ("tags", index),
+                "error",
+                f"unknown tag '{tag}'{suggest(tag, sorted(tag_ids))}; tags come from "
+                "entries/tags.yml (add it there first if it is really new)",
+            )
     if not data.get("authors"):
-        yield document.finding(("authors",) if "authors" in data else (), "warning",
-                               "no authors listed; add them from the paper's first page", "no-authors")
+        yield document.finding(
+            ("authors",) if "authors" in data else (),
+            "warning",
+            "no authors listed; add them from the paper's first page",
+            "no-authors",
+        )
     yield from check_links(document, data)
 
 
@@ -333,17 +371,24 @@ def check_across(documents: list[Document]) -> Iterator[Finding]:
         # Both files get the error: on a pull request, either may be the new one.
         for document, where in group:
             others = ", ".join(other.display for other, _ in group if other is not document)
-            yield document.finding(where, "error",
-                                   f"the same paper is already listed in {others} (same {what}); "
-                                   "keep one record and delete the other", "duplicate")
+            yield document.finding(
+                where,
+                "error",
+                f"the same paper is already listed in {others} (same {what}); keep one record and delete the other",
+                "duplicate",
+            )
     for group in prefixes.values():
         if len(group) > 1:
             shared = title_prefix(group[0].data["title"])
             for document in group:
                 others = ", ".join(other.display for other in group if other is not document)
-                yield document.finding(("title",), "warning",
-                                       f"another paper's title also starts '{shared}:' ({others}); "
-                                       "make sure the full title tells them apart", "shared-title-prefix")
+                yield document.finding(
+                    ("title",),
+                    "warning",
+                    f"another paper's title also starts '{shared}:' ({others}); "
+                    "make sure the full title tells them apart",
+                    "shared-title-prefix",
+                )
 
 
 def validate(raw: RawData) -> list[Finding]:

@@ -65,9 +65,7 @@ def _current_text(path: Path) -> str | None:
         return None
 
 
-def sync_outputs(
-    root: Path, outputs: dict[str, str], manifest: Path, *, check: bool = False
-) -> WriteReport:
+def sync_outputs(root: Path, outputs: dict[str, str], manifest: Path, *, check: bool = False) -> WriteReport:
     """Bring the files under ``root`` in line with ``outputs`` (relative path -> text).
 
     In check mode nothing is written; the report lists what differs.
@@ -109,7 +107,7 @@ def _remove_stale_temporaries(root: Path, outputs: dict[str, str]) -> None:
     """Temporary files a killed run left before its rename: ``.<name>.<random>.tmp`` beside an output."""
     for folder in {(root / relative).parent for relative in outputs}:
         for temporary in folder.glob(".*.tmp") if folder.is_dir() else ():
-            target = folder / temporary.name[1:-len(".tmp")].rpartition(".")[0]
+            target = folder / temporary.name[1 : -len(".tmp")].rpartition(".")[0]
             if target.relative_to(root).as_posix() in outputs:
                 temporary.unlink(missing_ok=True)
 

@@ -25,17 +25,20 @@ def copy_project(destination: Path) -> Path:
     for name in ("mkdocs.yml", "README.md", "CONTRIBUTING.md", "pyproject.toml"):
         shutil.copy2(REPO / name, destination / name)
     shutil.copytree(REPO / "entries", destination / "entries")
-    shutil.copytree(REPO / "generator", destination / "generator",
-                    ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(REPO / "docs", destination / "docs",
-                    ignore=lambda folder, names: (
-                        [n for n in names if n in GENERATED_IN_DOCS]
-                        if Path(folder) == REPO / "docs" else []))
+    shutil.copytree(REPO / "generator", destination / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "docs",
+        destination / "docs",
+        ignore=lambda folder, names: (
+            [n for n in names if n in GENERATED_IN_DOCS] if Path(folder) == REPO / "docs" else []
+        ),
+    )
     return destination
 
 
-def run(args: list[str], cwd: Path, check: bool = True, env: dict | None = None,
-        timeout: int = 600) -> subprocess.CompletedProcess:
+def run(
+    args: list[str], cwd: Path, check: bool = True, env: dict | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
     result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=full_env, timeout=timeout)
     if check and result.returncode != 0:
@@ -44,14 +47,16 @@ def run(args: list[str], cwd: Path, check: bool = True, env: dict | None = None,
 
 
 def generator(root: Path, *args: str, check: bool = True, env: dict | None = None):
-    return run([sys.executable, "-m", "generator", "--root", str(root), *args], cwd=root,
-               check=check, env=env)
+    return run([sys.executable, "-m", "generator", "--root", str(root), *args], cwd=root, check=check, env=env)
 
 
 def mkdocs_build(root: Path, site: Path | None = None, check: bool = True):
     site = site or root / "site"
-    return run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"),
-                "-d", str(site)], cwd=root, check=check)
+    return run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+        cwd=root,
+        check=check,
+    )
 
 
 @pytest.fixture

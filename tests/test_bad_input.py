@@ -16,16 +16,24 @@ def _break(project: Path, name: str, text: str) -> Path:
 
 
 CASES = {
-    "yaml-syntax": ("title: [unclosed\ncategory: systems/long-context-training\n",
-                    r"entries/papers/yaml-syntax\.yaml:\d+:\d+: error: YAML syntax"),
-    "missing-title": ("category: systems/long-context-training\nauthors: []\n",
-                      r"entries/papers/missing-title\.yaml:1:1: error: missing required field 'title'"),
-    "unknown-category": ("title: A paper\ncategory: systems/long-context\n",
-                         r"entries/papers/unknown-category\.yaml:2:1: error: unknown category "
-                         r"'systems/long-context'; did you mean 'systems/long-context-training'\?"),
+    "yaml-syntax": (
+        "title: [unclosed\ncategory: systems/long-context-training\n",
+        r"entries/papers/yaml-syntax\.yaml:\d+:\d+: error: YAML syntax",
+    ),
+    "missing-title": (
+        "category: systems/long-context-training\nauthors: []\n",
+        r"entries/papers/missing-title\.yaml:1:1: error: missing required field 'title'",
+    ),
+    "unknown-category": (
+        "title: A paper\ncategory: systems/long-context\n",
+        r"entries/papers/unknown-category\.yaml:2:1: error: unknown category "
+        r"'systems/long-context'; did you mean 'systems/long-context-training'\?",
+    ),
     "empty": ("# only a comment\n", r"entries/papers/empty\.yaml:1:1: error: file is empty"),
-    "python-tag": ("title: !!python/object/apply:os.system ['true']\ncategory: systems/long-context-training\n",
-                   r"python-tag\.yaml:1:\d+: error: YAML syntax: .*tag"),
+    "python-tag": (
+        "title: !!python/object/apply:os.system ['true']\ncategory: systems/long-context-training\n",
+        r"python-tag\.yaml:1:\d+: error: YAML syntax: .*tag",
+    ),
 }
 
 
@@ -69,7 +77,8 @@ def test_deep_nesting_is_refused_before_it_can_crash_the_parser(project: Path, n
 def test_alias_bomb_is_refused_without_expanding(project: Path):
     bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
         f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}, *{chr(97 + i)}]\n"
-        for i in range(20))
+        for i in range(20)
+    )
     _break(project, "bomb.yaml", bomb)
     result = generator(project, "build", check=False)
     assert result.returncode == 1

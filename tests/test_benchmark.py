@@ -21,8 +21,18 @@ def test_scale_benchmark_runs_at_small_n(tmp_path: Path):
     page = tmp_path / "performance.md"
     shutil.copy(REPO / "docs" / "performance.md", page)
     before = page.read_text("utf-8")
-    command = [sys.executable, "-m", "benchmarks.scale", "--papers", "30", "--serve", "--repeat", "2",
-               "--page", str(page)]
+    command = [
+        sys.executable,
+        "-m",
+        "benchmarks.scale",
+        "--papers",
+        "30",
+        "--serve",
+        "--repeat",
+        "2",
+        "--page",
+        str(page),
+    ]
     result = subprocess.run(command, cwd=REPO, capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     table = result.stdout.splitlines()

@@ -16,8 +16,9 @@ import yaml
 from conftest import REPO
 from generator.indexes import FEED_COUNT
 
-PAPERS = {path.stem: yaml.safe_load(path.read_text("utf-8"))
-          for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))}
+PAPERS = {
+    path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))
+}
 
 
 def test_papers_json_has_every_record_and_a_schema_version(built_site: Path):
@@ -49,7 +50,8 @@ def test_each_section_offers_its_own_bibtex(built_site: Path):
     total = 0
     for section in yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text("utf-8"))["sections"]:
         library = bibtexparser.parse_string(
-            (built_site / "sections" / section["id"] / f"{section['id']}.bib").read_text("utf-8"))
+            (built_site / "sections" / section["id"] / f"{section['id']}.bib").read_text("utf-8")
+        )
         assert library.failed_blocks == []
         assert all(PAPERS[e.key]["category"].startswith(section["id"] + "/") for e in library.entries)
         total += len(library.entries)
@@ -162,17 +164,20 @@ def _search(index: dict, query: str) -> list[str]:
     return sorted(scores, key=lambda page: (-scores[page], page))
 
 
-@pytest.mark.parametrize(("query", "paper_id"), [
-    ("Arnold topology", "arnold"),
-    ("Douillard", "communication-efficient-language-model-training-scales"),
-    ("2510.27257", "synergistic-tensor-and-pipeline-parallelism"),
-    ("2505.06708", "gated-attention-for-large-language-models"),
-    ("FP16", "understanding-and-mitigating-numerical-sources"),
-    ("4-bit", "sdp4bit"),
-    ("1.67×", "arnold"),
-    ("DiLoCo", "communication-efficient-language-model-training-scales"),
-    ("Monarch matrices", "monarchattention"),
-])
+@pytest.mark.parametrize(
+    ("query", "paper_id"),
+    [
+        ("Arnold topology", "arnold"),
+        ("Douillard", "communication-efficient-language-model-training-scales"),
+        ("2510.27257", "synergistic-tensor-and-pipeline-parallelism"),
+        ("2505.06708", "gated-attention-for-large-language-models"),
+        ("FP16", "understanding-and-mitigating-numerical-sources"),
+        ("4-bit", "sdp4bit"),
+        ("1.67×", "arnold"),
+        ("DiLoCo", "communication-efficient-language-model-training-scales"),
+        ("Monarch matrices", "monarchattention"),
+    ],
+)
 def test_search_finds_the_paper_page_first(search_index: dict, query: str, paper_id: str):
     hits = _search(search_index, query)
     assert hits and hits[0] == f"papers/{paper_id}/", (query, hits[:5])
@@ -186,6 +191,9 @@ def test_search_finds_papers_by_tag(search_index: dict):
 def test_each_paper_is_indexed_once(search_index: dict):
     for paper_id, record in PAPERS.items():
         title = record["title"].replace("&", "&amp;")
-        pages = {doc["location"].split("#")[0] for doc in search_index["docs"]
-                 if title in doc["text"] or doc["title"] == title}
+        pages = {
+            doc["location"].split("#")[0]
+            for doc in search_index["docs"]
+            if title in doc["text"] or doc["title"] == title
+        }
         assert pages <= {f"papers/{paper_id}/"}, (paper_id, pages)

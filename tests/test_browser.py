@@ -45,8 +45,12 @@ def context(tmp_path_factory: pytest.TempPathFactory):
 
     with sync_playwright() as playwright:
         context = playwright.chromium.launch_persistent_context(
-            str(fresh_profile(tmp_path_factory.mktemp("chromium"))), executable_path=str(CHROMIUM),
-            headless=True, args=LAUNCH_ARGS, viewport={"width": 1280, "height": 900})
+            str(fresh_profile(tmp_path_factory.mktemp("chromium"))),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=LAUNCH_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
         yield context
         context.close()
 
@@ -95,11 +99,14 @@ def _screenshot(watched: Watched, name: str) -> None:
     watched.page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 
-@pytest.mark.parametrize(("query", "paper_id"), [
-    ("Arnold", "arnold"),
-    ("Douillard", "communication-efficient-language-model-training-scales"),
-    ("2510.27257", "synergistic-tensor-and-pipeline-parallelism"),
-])
+@pytest.mark.parametrize(
+    ("query", "paper_id"),
+    [
+        ("Arnold", "arnold"),
+        ("Douillard", "communication-efficient-language-model-training-scales"),
+        ("2510.27257", "synergistic-tensor-and-pipeline-parallelism"),
+    ],
+)
 def test_search_finds_the_paper(watched, sites, query: str, paper_id: str):
     watcher, mode = watched
     watcher.goto(page_url(sites, mode, ""))
@@ -115,7 +122,10 @@ def test_search_finds_the_paper(watched, sites, query: str, paper_id: str):
         """(query) => {
             const link = document.querySelector('.md-search-result__item a.md-search-result__link');
             return link && new URL(link.href).searchParams.get('h') === query.toLowerCase();
-        }""", arg=query, timeout=5000)
+        }""",
+        arg=query,
+        timeout=5000,
+    )
     elapsed = time.monotonic() - started
     assert elapsed < 2.0, f"first result after {elapsed:.2f} s"
     assert f"papers/{paper_id}" in first.get_attribute("href"), first.get_attribute("href")
@@ -214,7 +224,10 @@ def test_tag_page_lists_its_papers(watched, sites):
     assert section.count() == 1
     links = page.locator("[id='tag:lora'] + ul a").evaluate_all("(links) => links.map(a => a.href)")
     assert sorted(href.rsplit("/", 2)[-2 if mode == "hosted" else -1].replace(".html", "") for href in links) == [
-        "fvae-lora", "gainlora", "loquetier"]
+        "fvae-lora",
+        "gainlora",
+        "loquetier",
+    ]
 
 
 def test_paper_page_works_with_copy_button_and_theme_toggle(watched, sites):
@@ -235,8 +248,10 @@ def test_paper_page_works_with_copy_button_and_theme_toggle(watched, sites):
 # The offline pages have the same markup; the hosted build is scanned, in both colour schemes.
 @pytest.mark.parametrize("watched", ["hosted"], indirect=True)
 @pytest.mark.parametrize("scheme", ["default", "slate"])
-@pytest.mark.parametrize("path", ["", "sections/systems/memory-efficient-training/",
-                                  "papers/gated-attention-for-large-language-models/", "all/"])
+@pytest.mark.parametrize(
+    "path",
+    ["", "sections/systems/memory-efficient-training/", "papers/gated-attention-for-large-language-models/", "all/"],
+)
 def test_no_serious_accessibility_violations(watched, sites, path: str, scheme: str):
     watcher, mode = watched
     watcher.goto(page_url(sites, mode, path))
@@ -249,7 +264,8 @@ def test_no_serious_accessibility_violations(watched, sites, path: str, scheme: 
     result = page.evaluate("() => axe.run(document, {resultTypes: ['violations']})")
     serious = [
         {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
-        for v in result["violations"] if v["impact"] in ("serious", "critical")
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
     ]
     assert serious == [], json.dumps(serious, indent=1)
     if path.startswith("sections"):

@@ -12,8 +12,7 @@ from conftest import copy_project, generator
 def _tree(root: Path) -> dict[str, str]:
     files = [path for path in (root / "docs").rglob("*") if path.is_file()]
     files += [root / "README.md", root / "mkdocs.yml"]
-    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in files}
+    return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
 def test_two_builds_are_byte_identical(tmp_path: Path):
@@ -35,8 +34,13 @@ def test_second_run_writes_nothing_and_an_edit_writes_only_what_changed(project:
     after = _tree(project)
     changed = sorted(path for path in after if before.get(path) != after[path])
     # The summary shows on the paper page, its subsection page, the feed, the JSON export and the README.
-    assert changed == ["README.md", "docs/feed.xml", "docs/papers.json", "docs/papers/teraio.md",
-                       "docs/sections/systems/memory-efficient-training.md"]
+    assert changed == [
+        "README.md",
+        "docs/feed.xml",
+        "docs/papers.json",
+        "docs/papers/teraio.md",
+        "docs/sections/systems/memory-efficient-training.md",
+    ]
 
 
 def test_check_names_a_stale_readme_and_passes_when_fresh(project: Path):

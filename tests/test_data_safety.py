@@ -33,8 +33,13 @@ def test_a_build_killed_at_any_moment_leaves_old_or_new_files(project: Path):
     randomness = random.Random(1234)
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     for _ in range(8):
-        process = subprocess.Popen([sys.executable, "-m", "generator", "--root", str(project), "build"],
-                                   cwd=project, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "--root", str(project), "build"],
+            cwd=project,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(randomness.uniform(0.05, 0.6))
         process.send_signal(signal.SIGKILL)
         process.wait()
@@ -46,19 +51,28 @@ def test_a_build_killed_at_any_moment_leaves_old_or_new_files(project: Path):
     generator(project, "build")
     final = _snapshot(project)
     assert {p: d for p, d in final.items() if p != "docs/.generated.json"} == {
-        p: d for p, d in new.items() if p != "docs/.generated.json"}
+        p: d for p, d in new.items() if p != "docs/.generated.json"
+    }
     assert not [p for p in final if p.endswith(".tmp")], "the next build removes a killed run's temporaries"
 
 
 def test_the_site_build_is_reproducible(tmp_path: Path):
     first, second = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
     mkdocs_build(first)
-    run([sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(second / "mkdocs.yml")], cwd=second,
-        env={"PYTHONHASHSEED": "999", "TZ": "America/Los_Angeles", "LANG": "C", "LC_ALL": "C"})
+    run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(second / "mkdocs.yml")],
+        cwd=second,
+        env={"PYTHONHASHSEED": "999", "TZ": "America/Los_Angeles", "LANG": "C", "LC_ALL": "C"},
+    )
+
     def files(root: Path) -> dict[str, bytes]:
         # sitemap.xml.gz is the one file MkDocs stamps (the gzip header's time).
-        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-                if p.is_file() and p.name != "sitemap.xml.gz"}
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes()
+            for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != "sitemap.xml.gz"
+        }
+
     a, b = files(first / "site"), files(second / "site")
     assert a.keys() == b.keys()
     assert [name for name in a if a[name] != b[name]] == []
@@ -77,10 +91,14 @@ GOOD = "title: A Paper\ncategory: systems/long-context-training\nauthors: [A B]\
 
 
 def test_data_urls_in_links_are_refused(project: Path):
-    _write(project, "data-link.yaml",
-           GOOD + "links:\n  - label: x\n    url: 'data:text/html,<script>alert(1)</script>'\n")
-    _write(project, "md-data.yaml", GOOD.replace("A Paper", "Other Paper") +
-           "summary: '[x](data:text/html;base64,PHNjcmlwdD4=)'\n")
+    _write(
+        project, "data-link.yaml", GOOD + "links:\n  - label: x\n    url: 'data:text/html,<script>alert(1)</script>'\n"
+    )
+    _write(
+        project,
+        "md-data.yaml",
+        GOOD.replace("A Paper", "Other Paper") + "summary: '[x](data:text/html;base64,PHNjcmlwdD4=)'\n",
+    )
     result = generator(project, "validate", check=False)
     assert result.returncode == 1
     assert "data-link.yaml:6:5: error: link URL 'data:text/html" in result.stdout
@@ -101,8 +119,9 @@ def test_ids_with_path_parts_or_dots_are_refused(project: Path):
         _write(project, name, GOOD.replace("A Paper", f"Paper {name}"))
     result = generator(project, "validate", check=False)
     for name in ("..yaml", "a..b.yaml", "UPPER.yaml", "a_b.yaml", "-lead.yaml"):
-        assert f"entries/papers/{name}:1:1: error: file name '{name}' must be a lowercase kebab-case id" in \
-            result.stdout, name
+        assert (
+            f"entries/papers/{name}:1:1: error: file name '{name}' must be a lowercase kebab-case id" in result.stdout
+        ), name
     assert generator(project, "build", check=False).returncode == 1
     assert not (project / "docs" / "papers").exists()
 

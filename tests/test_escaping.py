@@ -26,11 +26,57 @@ from generator.load import Document, RawData
 from generator.model import build_catalog
 from generator.render import render_all
 
-NASTY = ["|", "*", "_", "#", "[", "]", "<", ">", "&", "$", "`", "``", "\n", "\t", "\\", "{", "}", "!", "~",
-         "{{ 1 + 1 }}", "{% raw %}", "{#", "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
-         "javascript:alert(1)", "[x](javascript:alert(1))", "![i](https://t.example/p.png)", "&lt;b&gt;",
-         "&#60;script&#62;", "</textarea>", "-->", "<!--", "{: onclick=alert(1) }", "\u202eevil", "שלום",
-         "مرحبا", "👩‍🔬", "\u0000", "---", "===", "1. ", "- ", "> ", "    code", "\r\n", "%", "\"", "'", "@"]
+NASTY = [
+    "|",
+    "*",
+    "_",
+    "#",
+    "[",
+    "]",
+    "<",
+    ">",
+    "&",
+    "$",
+    "`",
+    "``",
+    "\n",
+    "\t",
+    "\\",
+    "{",
+    "}",
+    "!",
+    "~",
+    "{{ 1 + 1 }}",
+    "{% raw %}",
+    "{#",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "[x](javascript:alert(1))",
+    "![i](https://t.example/p.png)",
+    "&lt;b&gt;",
+    "&#60;script&#62;",
+    "</textarea>",
+    "-->",
+    "<!--",
+    "{: onclick=alert(1) }",
+    "\u202eevil",
+    "שלום",
+    "مرحبا",
+    "👩‍🔬",
+    "\u0000",
+    "---",
+    "===",
+    "1. ",
+    "- ",
+    "> ",
+    "    code",
+    "\r\n",
+    "%",
+    '"',
+    "'",
+    "@",
+]
 text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=8)), min_size=1, max_size=6).map("".join)
 text = text.filter(lambda value: value.strip())
 
@@ -60,19 +106,30 @@ def _catalog(field: str, value: str):
     plain[field] = value if field in PLAIN_FIELDS else "Plain"
     markdown_value = value if field in ("summary", "key_result") else "Plain summary."
     record = {
-        "title": plain["title"], "category": "s/t", "authors": [plain["author"], "Second Author"],
-        "affiliation": plain["affiliation"], "venue": "NeurIPS", "year": 2025,
+        "title": plain["title"],
+        "category": "s/t",
+        "authors": [plain["author"], "Second Author"],
+        "affiliation": plain["affiliation"],
+        "venue": "NeurIPS",
+        "year": 2025,
         "links": [{"label": plain["label"], "url": "https://arxiv.org/abs/2501.00001"}],
-        "summary": markdown_value, "key_results": [markdown_value if field == "key_result" else "Plain."],
-        "tags": ["t1"], "added": "2025-01-01",
+        "summary": markdown_value,
+        "key_results": [markdown_value if field == "key_result" else "Plain."],
+        "tags": ["t1"],
+        "added": "2025-01-01",
     }
-    taxonomy = {"title": "List", "description": "Intro.",
-                "sections": [{"id": "s", "title": "Section", "subsections": [{"id": "t", "title": "Sub"}]}]}
+    taxonomy = {
+        "title": "List",
+        "description": "Intro.",
+        "sections": [{"id": "s", "title": "Section", "subsections": [{"id": "t", "title": "Sub"}]}],
+    }
     tags = {"tags": [{"id": "t1", "title": plain["tag_title"], "description": "D"}]}
-    raw = RawData(entries_dir=Path("entries"),
-                  taxonomy=Document(Path("entries/taxonomy.yml"), "entries/taxonomy.yml", taxonomy, ""),
-                  tags=Document(Path("entries/tags.yml"), "entries/tags.yml", tags, ""),
-                  papers=[Document(Path("entries/papers/p.yaml"), "entries/papers/p.yaml", record, "")])
+    raw = RawData(
+        entries_dir=Path("entries"),
+        taxonomy=Document(Path("entries/taxonomy.yml"), "entries/taxonomy.yml", taxonomy, ""),
+        tags=Document(Path("entries/tags.yml"), "entries/tags.yml", tags, ""),
+        papers=[Document(Path("entries/papers/p.yaml"), "entries/papers/p.yaml", record, "")],
+    )
     return build_catalog(raw), record
 
 
@@ -81,8 +138,10 @@ def _page_html(outputs: dict[str, str], path: str) -> tuple[dict, str]:
     return yaml.safe_load(front), markdown.markdown(body, extensions=MKDOCS_EXTENSIONS)
 
 
-BASELINE = {field: render_all(_catalog(field, "Plain")[0], list[Finding]()) for field in
-            (*PLAIN_FIELDS, "summary", "key_result")}
+BASELINE = {
+    field: render_all(_catalog(field, "Plain")[0], list[Finding]())
+    for field in (*PLAIN_FIELDS, "summary", "key_result")
+}
 
 
 def _structure(outputs: dict[str, str]) -> dict[str, object]:
@@ -150,8 +209,9 @@ def _check_exports(outputs: dict[str, str], record: dict) -> None:
     assert library.failed_blocks == [] and len(library.entries) == 1
     title = library.entries[0].fields_dict["title"].value
     assert _bibtex_unescape(title[1:-1]) == " ".join(record["title"].split())
-    explorer = re.search(r'<script type="application/json" id="pl-explorer-data">(.*?)</script>',
-                         outputs["docs/all.md"], re.S)
+    explorer = re.search(
+        r'<script type="application/json" id="pl-explorer-data">(.*?)</script>', outputs["docs/all.md"], re.S
+    )
     assert json.loads(explorer.group(1))["papers"]["title"][0] == record["title"].strip()
     feed = outputs["docs/feed.xml"]
     import xml.etree.ElementTree as ET

@@ -21,8 +21,11 @@ ISSUE_FORM = REPO / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
 
 
 def _check_jsonschema(schema: str, *files):
-    return subprocess.run([sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)],
-                          capture_output=True, text=True)
+    return subprocess.run(
+        [sys.executable, "-m", "check_jsonschema", "--builtin-schema", schema, *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
 
 
 def test_workflows_match_githubs_schema():
@@ -39,8 +42,11 @@ def test_issue_form_matches_githubs_schema():
 def test_zizmor_finds_nothing_at_medium_or_above():
     # zizmor ships as a binary in the environment's scripts folder, not as a module.
     zizmor = str(Path(sysconfig.get_path("scripts")) / "zizmor")
-    result = subprocess.run([zizmor, "--offline", "--min-severity", "medium",
-                             str(REPO / ".github" / "workflows")], capture_output=True, text=True)
+    result = subprocess.run(
+        [zizmor, "--offline", "--min-severity", "medium", str(REPO / ".github" / "workflows")],
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

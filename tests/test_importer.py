@@ -22,19 +22,22 @@ def seed():
 
 
 def _all_text(record: dict) -> list[str]:
-    texts = [record["title"], record.get("summary", ""), *record.get("key_results", []),
-             *record.get("authors", []), record.get("affiliation", "")]
+    texts = [
+        record["title"],
+        record.get("summary", ""),
+        *record.get("key_results", []),
+        *record.get("authors", []),
+        record.get("affiliation", ""),
+    ]
     texts += [link["label"] for link in record.get("links", [])]
     return texts
 
 
 def test_seed_has_42_papers_in_3_sections_and_12_subsections(seed):
     assert len(seed.records) == 42
-    assert [s["title"] for s in seed.taxonomy["sections"]] == [
-        "Systems", "System-Algorithm Co-design", "Algorithm"]
+    assert [s["title"] for s in seed.taxonomy["sections"]] == ["Systems", "System-Algorithm Co-design", "Algorithm"]
     assert sum(len(s["subsections"]) for s in seed.taxonomy["sections"]) == 12
-    assert seed.taxonomy["sections"][0]["subsections"][0]["title"] == (
-        "Distributed & Communication-Efficient Training")
+    assert seed.taxonomy["sections"][0]["subsections"][0]["title"] == ("Distributed & Communication-Efficient Training")
     assert seed.taxonomy["title"] == "NeurIPS 2025: LLM Training Systems"
     assert seed.taxonomy["description"].startswith("A curated list of NeurIPS 2025 papers")
 
@@ -80,18 +83,20 @@ def test_fields_awards_presentation_authors_and_links(seed):
     tutorial = seed.records["energy-and-power-as-first-class-ml-design-metrics"]
     assert tutorial["presentation"] == "tutorial"
     assert tutorial["title"] == "Energy and Power as First-Class ML Design Metrics"
-    assert tutorial["author_affiliations"] == {"Jae-Won Chung": "University of Michigan",
-                                               "Ahmet Inci": "NVIDIA"}
+    assert tutorial["author_affiliations"] == {"Jae-Won Chung": "University of Michigan", "Ahmet Inci": "NVIDIA"}
 
     sdp = seed.records["sdp4bit"]
     assert sdp["authors"] == ["Jinda Jia"] and sdp["authors_et_al"] is True
     assert [link["url"] for link in sdp["links"]] == [
-        "https://neurips.cc/virtual/2024/poster/95323", "https://arxiv.org/abs/2410.15526"]
+        "https://neurips.cc/virtual/2024/poster/95323",
+        "https://arxiv.org/abs/2410.15526",
+    ]
 
     autocomp = seed.records["autocomp"]
     assert autocomp["links"] == [
         {"label": "arXiv:2505.18574", "url": "https://arxiv.org/abs/2505.18574"},
-        {"label": "OpenReview", "url": "https://openreview.net/forum?id=9AkW2jw3HA"}]
+        {"label": "OpenReview", "url": "https://openreview.net/forum?id=9AkW2jw3HA"},
+    ]
 
     mixtures = seed.records["scaling-laws-for-optimal-data-mixtures"]
     assert mixtures["title"] == "Scaling Laws for Optimal Data Mixtures"
@@ -112,10 +117,16 @@ def test_seed_gaps_are_kept_not_filled(seed):
 
 
 def test_order_within_subsections_is_kept(seed):
-    first = [pid for pid, record in seed.records.items()
-             if record["category"] == "systems/distributed-communication-efficient-training"]
-    assert first[:3] == ["synergistic-tensor-and-pipeline-parallelism", "arnold",
-                         "communication-efficient-language-model-training-scales"]
+    first = [
+        pid
+        for pid, record in seed.records.items()
+        if record["category"] == "systems/distributed-communication-efficient-training"
+    ]
+    assert first[:3] == [
+        "synergistic-tensor-and-pipeline-parallelism",
+        "arnold",
+        "communication-efficient-language-model-training-scales",
+    ]
     positions = [seed.records[pid]["position"] for pid in first]
     assert positions == sorted(positions) and len(set(positions)) == len(positions)
 
@@ -194,15 +205,17 @@ def test_another_list_in_the_same_format_imports_completely(tmp_path: Path):
     imported = import_markdown(OTHER_LIST, "other.md", ADDED)
     assert [s["id"] for s in imported.taxonomy["sections"]] == ["methods"]
     assert [s["title"] for s in imported.taxonomy["sections"][0]["subsections"]] == [
-        "Pruning & Sparsity", "Distillation"]
+        "Pruning & Sparsity",
+        "Distillation",
+    ]
     sparse = imported.records["sparsegpt-2"]
     assert sparse["award"] == "Outstanding Paper"
     assert sparse["venue"] == "ICML" and sparse["year"] == 2026
     assert [link["label"] for link in sparse["links"]] == ["arXiv:2601.00001", "GitHub", "OpenReview"]
-    assert sparse["author_affiliations"] == {"Ada Lovelace": "Analytical Engines",
-                                             "Alan Turing": "Bletchley Park"}
-    assert sparse["summary"] == ("Prunes 50% of weights with **no loss**. It has:\n\n"
-                                 "- a one-shot solver\n- a `kernel` for 2:4 sparsity")
+    assert sparse["author_affiliations"] == {"Ada Lovelace": "Analytical Engines", "Alan Turing": "Bletchley Park"}
+    assert sparse["summary"] == (
+        "Prunes 50% of weights with **no loss**. It has:\n\n- a one-shot solver\n- a `kernel` for 2:4 sparsity"
+    )
     assert sparse["key_results"] == ["2× faster", "Works on *all* models"]
     quiet = imported.records["quiet-quantization"]
     assert quiet["presentation"] == "spotlight" and quiet["authors_et_al"]

@@ -65,16 +65,31 @@ def _point_links_at(project: Path, base: str) -> None:
         path.unlink()
     paths = ["ok", "moved", "missing", "error", "flaky", "hang"]
     for name in paths:
-        record = {"title": f"Paper {name}", "category": "systems/long-context-training", "authors": ["A B"],
-                  "links": [{"label": name, "url": f"{base}/{name}"}]}
+        record = {
+            "title": f"Paper {name}",
+            "category": "systems/long-context-training",
+            "authors": ["A B"],
+            "links": [{"label": name, "url": f"{base}/{name}"}],
+        }
         (papers / f"paper-{name}.yaml").write_text(yaml.safe_dump(record), "utf-8")
 
 
 def test_reports_dead_redirected_and_slow_links_per_record(project: Path, server: str):
     _point_links_at(project, server)
     started = time.monotonic()
-    args = ["check-links", "--timeout", "1", "--retries", "1", "--backoff", "0.1", "--slow-after", "0.5",
-            "--cache", str(project / "cache.json")]
+    args = [
+        "check-links",
+        "--timeout",
+        "1",
+        "--retries",
+        "1",
+        "--backoff",
+        "0.1",
+        "--slow-after",
+        "0.5",
+        "--cache",
+        str(project / "cache.json"),
+    ]
     result = generator(project, *args, check=False)
     elapsed = time.monotonic() - started
     out = result.stdout

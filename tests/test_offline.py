@@ -16,8 +16,14 @@ def test_zip_holds_the_whole_offline_site(project: Path, tmp_path: Path):
     generator(project, "export-offline", str(out), "--zip")
     archive = out.with_suffix(".zip")
     names = set(zipfile.ZipFile(archive).namelist())
-    for expected in ("index.html", "all.html", "papers/arnold.html", "search/search_index.js",
-                     "assets/vendor/iframe-worker/shim.js", "papers.bib"):
+    for expected in (
+        "index.html",
+        "all.html",
+        "papers/arnold.html",
+        "search/search_index.js",
+        "assets/vendor/iframe-worker/shim.js",
+        "papers.bib",
+    ):
         assert f"neurips-2025/{expected}" in names, expected
     index = (out / "index.html").read_text("utf-8")
     assert "unpkg.com" not in index and "fonts.googleapis" not in index
@@ -33,7 +39,7 @@ def test_single_file_is_self_contained_and_complete(project: Path, tmp_path: Pat
     target = tmp_path / "list.html"
     generator(project, "export-offline", str(target), "--single-file")
     html = target.read_text("utf-8")
-    assert not re.search(r'<(?:link|script|img|iframe)\b', html), "no external or inline resources"
+    assert not re.search(r"<(?:link|script|img|iframe)\b", html), "no external or inline resources"
     assert "<style>" in html and "@media print" in html and "page-break-before: always" in html
     assert 'content: " <" attr(href) ">"' in html
     for path in (REPO / "entries" / "papers").glob("*.yaml"):

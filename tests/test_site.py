@@ -13,8 +13,10 @@ from conftest import REPO
 
 
 def _papers() -> dict[str, dict]:
-    return {path.stem: yaml.safe_load(path.read_text("utf-8"))
-            for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))}
+    return {
+        path.stem: yaml.safe_load(path.read_text("utf-8"))
+        for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))
+    }
 
 
 def test_every_paper_has_its_own_page(built_site: Path):
@@ -33,7 +35,7 @@ def test_every_paper_has_its_own_page(built_site: Path):
 def _nav_labels(html: str) -> list[str]:
     """The labels of the primary nav, in page order, as a visitor reads them."""
     # The primary sidebar; it also holds the open page's table of contents, whose labels are filtered out.
-    nav = html[html.index('class="md-nav md-nav--primary'):].partition('class="md-sidebar md-sidebar--secondary')[0]
+    nav = html[html.index('class="md-nav md-nav--primary') :].partition('class="md-sidebar md-sidebar--secondary')[0]
     return [unescape(label.strip()) for label in re.findall(r'<span class="md-ellipsis">(.*?)</span>', nav, re.S)]
 
 
@@ -47,8 +49,9 @@ def test_nav_shows_the_taxonomy_in_order(built_site: Path):
     home = _nav_labels((built_site / "index.html").read_text("utf-8"))
     assert [label for label in home if label in sections] == sections, home
     for number, section in enumerate(taxonomy["sections"], start=1):
-        expected = [f"{number}.{sub_number} {sub['title']}"
-                    for sub_number, sub in enumerate(section["subsections"], start=1)]
+        expected = [
+            f"{number}.{sub_number} {sub['title']}" for sub_number, sub in enumerate(section["subsections"], start=1)
+        ]
         labels = _nav_labels((built_site / "sections" / section["id"] / "index.html").read_text("utf-8"))
         assert [label for label in labels if label in expected] == expected, labels
         # The other sections stay in the nav, collapsed, in their order.
@@ -57,8 +60,8 @@ def test_nav_shows_the_taxonomy_in_order(built_site: Path):
 
 def test_papers_are_not_nav_entries(built_site: Path):
     html = (built_site / "index.html").read_text("utf-8")
-    nav = html[html.index('class="md-nav md-nav--primary'):]
-    assert "papers/arnold/" not in nav[:nav.index("</nav>")]
+    nav = html[html.index('class="md-nav md-nav--primary') :]
+    assert "papers/arnold/" not in nav[: nav.index("</nav>")]
 
 
 def test_subsection_pages_link_every_paper(built_site: Path):
