@@ -6,13 +6,16 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
+from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
 from .importer import ImportError_, import_markdown, write_import
 from .linkcheck import CheckSettings, LinkChecker, report
 from .load import load_entries
 from .offline import build_offline_site, write_single_file, zip_folder
+from .render import single_file_stylesheet
 from .scaffold import NewPaper, prompt_missing, write_new
 from .validate import suggest, validate
 
@@ -147,6 +150,35 @@ def _check_links(args: argparse.Namespace) -> int:
     return 1 if dead else 0
 
 
+def _audit(args: argparse.Namespace) -> int:
+    project = Project(Path(args.root))
+    target = Path(args.path)
+    if target.is_file():
+        pages = 1
+        findings = audit_html(
+            target.read_text(encoding="utf-8"), target.name, stylesheets=frozenset({single_file_stylesheet()})
+        )
+    elif target.is_dir():
+        catalog, _ = load_catalog(project)
+        pages = sum(1 for _ in target.rglob("*.html"))
+        findings = audit_site(
+            target,
+            inline_scripts=theme_inline_scripts(project.mkdocs_yml),
+            base_path=urlsplit(catalog.site_url or "/").path or "/",
+        )
+    else:
+        print(f"error: {target} is neither a built site's folder nor an HTML file", file=sys.stderr)
+        return 2
+    for finding in findings:
+        print(finding)
+    print(
+        f"{pages} HTML files audited: {len(findings)} pieces of live markup that the theme and "
+        "the project's assets did not put there",
+        file=sys.stderr,
+    )
+    return 1 if findings else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     main_parser.add_argument("--root", default=".", help="project folder (default: current)")
@@ -195,6 +227,10 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("--cache", default=".cache/links.json", help="results cache, reused for a day")
     links.add_argument("--no-cache", action="store_true")
     links.set_defaults(run=_check_links)
+
+    audit = commands.add_parser("audit", help="find scripts, styles and event handlers that records put into a build")
+    audit.add_argument("path", help="a built site's folder, or a single-file export")
+    audit.set_defaults(run=_audit)
 
     importer = commands.add_parser("import-markdown", help="import a list in the seed's Markdown format")
     importer.add_argument("file")

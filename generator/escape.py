@@ -1,9 +1,13 @@
 """Make record text safe to place in Markdown and HTML outputs.
 
 Records come from strangers' pull requests. Plain-text fields (titles, names,
-labels) must render as the same text and never as markup; Markdown fields
-(summary, key results) keep emphasis, code, lists and http(s) links, but can
-never produce HTML elements, attributes, headings or tables of their own.
+labels) must render as the same text and never as markup. Markdown fields
+(summary, key results, the list's description) reach the site and the exports as
+HTML that ``record_html`` makes: a Markdown configuration in which raw HTML,
+images, headings, fences and attribute lists do not exist, followed by an
+allow-list sanitiser. Safety never rests on guessing how another Markdown parser
+would read the text. Only the README keeps record Markdown as Markdown
+(``markdown_block``), because GitHub renders and sanitises it there.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ import json
 import re
 from functools import cache
 from urllib.parse import quote
+
+import nh3
+from markdown_it import MarkdownIt
 
 # Characters that start inline markup in Python-Markdown, GitHub Markdown or the
 # extensions the site enables. Numeric references render as the same character
@@ -105,3 +112,64 @@ def html_text(text: str) -> str:
 def yaml_string(text: str) -> str:
     """A double-quoted scalar, valid in YAML front matter whatever the text holds."""
     return json.dumps(text, ensure_ascii=False)
+
+
+# What a Markdown field may become: paragraphs, emphasis, code, lists and links.
+RECORD_TAGS = frozenset({"p", "em", "strong", "code", "ul", "ol", "li", "a", "br"})
+RECORD_ATTRIBUTES = {"a": {"href"}, "ol": {"start"}}
+_WEB_SCHEMES = ("http://", "https://", "mailto:")
+# Block and inline rules the fields do not need; each could shape the page or fetch from elsewhere.
+_DISABLED_RULES = [
+    "table",
+    "code",
+    "fence",
+    "blockquote",
+    "hr",
+    "heading",
+    "lheading",
+    "html_block",
+    "image",
+    "html_inline",
+]
+# The HTML lands inside a Markdown page, which MkDocs reads again before the browser does. As one line,
+# with these characters as references, nothing in it can start a fence, an attribute list or an escape
+# there: a browser reads the references as the same characters.
+_INERT_IN_MARKDOWN = str.maketrans(
+    {"\n": " ", "`": "&#96;", "~": "&#126;", "{": "&#123;", "}": "&#125;", "\\": "&#92;", "|": "&#124;"}
+)
+
+
+def _is_web_link(url: str) -> bool:
+    return url.lower().startswith(_WEB_SCHEMES) and is_safe_url(url)
+
+
+def _keep_web_links(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href" and not _is_web_link(value):
+        return None
+    return value
+
+
+@cache
+def _record_markdown() -> MarkdownIt:
+    parser = MarkdownIt("commonmark", {"html": False}).disable(_DISABLED_RULES)
+    parser.validateLink = _is_web_link
+    return parser
+
+
+@cache
+def _sanitiser() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=set(RECORD_TAGS),
+        attributes=RECORD_ATTRIBUTES,
+        url_schemes={"http", "https", "mailto"},
+        attribute_filter=_keep_web_links,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@cache
+def record_html(text: str) -> str:
+    """A Markdown field as sanitised HTML on one line, for the site, the exports and the feed."""
+    rendered = _record_markdown().render(_CONTROL.sub("", text))
+    return _sanitiser().clean(rendered).strip().translate(_INERT_IN_MARKDOWN)

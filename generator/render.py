@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 
 import jinja2
-import markdown
 from markupsafe import Markup
 
 from . import escape
@@ -124,6 +123,7 @@ def _environment() -> jinja2.Environment:
     env.filters.update(
         md=escape.markdown_text,
         md_block=escape.markdown_block,
+        record_html=escape.record_html,
         html=escape.html_text,
         yaml_str=escape.yaml_string,
         url=escape.safe_url,
@@ -186,9 +186,14 @@ def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, di
     return pages
 
 
-def _markdown_html(text: str) -> Markup:
-    """A Markdown field as HTML, after the same neutralising the site's pages get."""
-    return Markup(markdown.markdown(escape.markdown_block(text), extensions=["sane_lists"]))
+def _record_markup(text: str) -> Markup:
+    """A Markdown field's sanitised HTML, marked safe for the HTML-escaping environment."""
+    return Markup(escape.record_html(text))
+
+
+def single_file_stylesheet() -> str:
+    """The single-file export's own CSS, as its one ``<style>`` element holds it."""
+    return _environment().get_template("single.css").render().strip()
 
 
 def render_single_file(catalog: Catalog) -> str:
@@ -200,8 +205,8 @@ def render_single_file(catalog: Catalog) -> str:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(markdown=_markdown_html, url=escape.safe_url)
-    return env.get_template("single.html.j2").render(catalog=catalog)
+    env.filters.update(record_html=_record_markup, url=escape.safe_url)
+    return env.get_template("single.html.j2").render(catalog=catalog, stylesheet=Markup(single_file_stylesheet()))
 
 
 def render_nav(catalog: Catalog) -> str:

@@ -1,0 +1,197 @@
+"""No record can put live markup into the site, the offline export or the single-file export.
+
+Hostile records go through the real pipeline: the generator, the real ``mkdocs.yml``
+(SuperFences, attribute lists, HTML in Markdown) and a real ``mkdocs build --strict``.
+Then the output is audited, not the input: ``python -m generator audit`` looks at every
+HTML file for scripts, styles, event handlers and script URLs that neither the theme
+nor the project's own assets put there.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import copy_project, generator, mkdocs_build
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.audit import audit_html
+from generator.escape import RECORD_TAGS, record_html
+
+# Each passed the old validator and ran script, or covered the page, through SuperFences and attr_list.
+PAYLOAD = '<img src=x onerror="document.title=1">'
+HOSTILE_MARKDOWN = [
+    # A backslash-escaped backtick: Markdown shows it as a character, so the "code span" after it is HTML.
+    f"Fast \\`{PAYLOAD}` training.",
+    # A code span cannot cross a blank line: Markdown ends the paragraph first.
+    f"Look at `this\n\n{PAYLOAD}` closely.",
+    # A fenced block, whose braces SuperFences with attr_list turns into attributes.
+    '```{ .x onfocus="document.title=1" autofocus tabindex="1" }\ncode\n```',
+    '```{ style="position:fixed;inset:0;z-index:9" }\noverlay\n```',
+    "~~~{ onclick=document.title=1 }\nx\n~~~",
+    # Double backticks mixed with escaped ones.
+    f"\\``{PAYLOAD}`` and \\`` `x` ``",
+    f"``a \\`` {PAYLOAD} ``",
+    # Block constructs a summary must not make.
+    "# Heading\n\n---\n\n!!! note\n    admonition\n\n[TOC]\n\n| a | b |\n|---|---|\n| c | d |",
+    '<div markdown="1">*x*</div> {: onclick="x" } [a](javascript:document.title=1){ onclick="x" }',
+]
+
+
+def _hostile_project(root: Path) -> list[str]:
+    """Put the hostile texts into summaries, key results and the list's description; return the touched files."""
+    papers = sorted((root / "entries" / "papers").glob("*.yaml"))[: len(HOSTILE_MARKDOWN)]
+    for path, text in zip(papers, HOSTILE_MARKDOWN, strict=True):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        record["summary"] = text
+        record["key_results"] = [text, "A plain result."]
+        path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    taxonomy_path = root / "entries" / "taxonomy.yml"
+    taxonomy = yaml.safe_load(taxonomy_path.read_text(encoding="utf-8"))
+    taxonomy["description"] = "\n\n".join(HOSTILE_MARKDOWN[:3])
+    taxonomy_path.write_text(yaml.safe_dump(taxonomy, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return [path.stem for path in papers]
+
+
+def _audit(root: Path, target: Path) -> list[str]:
+    result = generator(root, "audit", str(target), check=False)
+    assert result.returncode in (0, 1), result.stderr
+    assert "Traceback" not in result.stderr
+    return result.stdout.splitlines()
+
+
+def _drop_refused(root: Path) -> set[str]:
+    """Remove the records validate refuses (they never reach a page); return the files it refused."""
+    result = generator(root, "validate", "--format", "json", check=False)
+    assert "Traceback" not in result.stderr
+    refused = {finding["path"] for finding in json.loads(result.stdout or "[]") if finding["severity"] == "error"}
+    for path in refused:
+        (root / path).unlink()
+    return refused
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
+    touched = _hostile_project(root)
+    refused = _drop_refused(root)
+    accepted = [stem for stem in touched if f"entries/papers/{stem}.yaml" not in refused]
+    (root / "hostile-ids.txt").write_text("\n".join(accepted), encoding="utf-8")
+    return root
+
+
+def _visible_text(page: Path) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8")))
+
+
+def test_most_hostile_records_pass_validation(hostile: Path):
+    # Safety comes from the output, not from a validator that guesses what Markdown will do.
+    accepted = (hostile / "hostile-ids.txt").read_text(encoding="utf-8").split()
+    assert len(accepted) >= len(HOSTILE_MARKDOWN) // 2
+
+
+def test_site_from_hostile_records_has_no_live_markup(hostile: Path):
+    mkdocs_build(hostile)
+    assert _audit(hostile, hostile / "site") == []
+    # Nothing is lost: the hostile text is shown to the reader as text.
+    first = (hostile / "hostile-ids.txt").read_text(encoding="utf-8").split()[0]
+    assert PAYLOAD in _visible_text(hostile / "site" / "papers" / first / "index.html")
+
+
+def test_exports_from_hostile_records_have_no_live_markup(hostile: Path, tmp_path: Path):
+    single = tmp_path / "list.html"
+    generator(hostile, "export-offline", str(single), "--single-file")
+    assert _audit(hostile, single) == []
+    assert PAYLOAD in _visible_text(single)
+    offline = tmp_path / "offline"
+    generator(hostile, "export-offline", str(offline))
+    assert _audit(hostile, offline) == []
+
+
+def test_audit_finds_what_a_hostile_page_would_run(tmp_path: Path):
+    """The audit itself: each kind of live markup is a finding, and theme-like markup is not."""
+    page = (
+        "<p>ok</p><script>alert(1)</script><style>body{}</style><img src=x onerror=alert(1)>"
+        '<a href=" jav&#x09;ascript:alert(1)">x</a><div style="position:fixed"></div>'
+        '<iframe srcdoc="x"></iframe><meta http-equiv="refresh" content="0;url=https://x">'
+        '<script type="application/json" id="other">{}</script><td style="text-align: right;">1</td>'
+    )
+    found = [finding.what for finding in audit_html(page, "p.html")]
+    assert len(found) == 9, found
+    assert any("onerror" in what for what in found)
+    assert any("javascript" in what.replace("&#x09;", "").replace("\t", "") or "script URL" in what for what in found)
+    assert not any("text-align" in what for what in found)
+
+
+# Random Markdown built from the pieces that broke the old escaping.
+PIECES = [
+    "`",
+    "``",
+    "```",
+    "~~~",
+    "\\",
+    "\\`",
+    "{",
+    "}",
+    "{: ",
+    " onclick=x ",
+    ' style="position:fixed" ',
+    "autofocus",
+    "\n",
+    "\n\n",
+    "    ",
+    "- ",
+    "1. ",
+    "> ",
+    "# ",
+    "<",
+    ">",
+    "<b>",
+    "</div>",
+    "<script>x</script>",
+    PAYLOAD,
+    "[a](https://example.org)",
+    "[b](javascript:x)",
+    "![i](https://e.x/i.png)",
+    "*",
+    "_",
+    "&",
+    "&#96;",
+    "|",
+    "!!! ",
+]
+markdown_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), min_size=1, max_size=12).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=markdown_text)
+def test_record_html_keeps_only_the_allowed_tags(text: str):
+    html_text = record_html(text)
+    assert "\n" not in html_text and "`" not in html_text and "{" not in html_text
+    tags = set(re.findall(r"</?([a-zA-Z][a-zA-Z0-9]*)", html_text))
+    assert tags <= RECORD_TAGS, (text, html_text)
+    assert audit_html(html_text, "fragment") == []
+    for href in re.findall(r'href="([^"]*)"', html_text):
+        assert href.startswith(("https://", "http://", "mailto:")), href
+
+
+@pytest.mark.slow
+@settings(max_examples=4, deadline=None, suppress_health_check=list(HealthCheck))
+@given(texts=st.lists(markdown_text, min_size=12, max_size=12))
+def test_random_markdown_through_the_real_build_has_no_live_markup(texts: list[str], tmp_path_factory):
+    root = copy_project(tmp_path_factory.mktemp("fuzz") / "project")
+    papers = sorted((root / "entries" / "papers").glob("*.yaml"))
+    for index, text in enumerate(texts):
+        path = papers[index]
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        record["summary" if index % 2 else "key_results"] = text if index % 2 else [text]
+        path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    # What validate refuses never reaches a page; what it accepts must come out inert.
+    _drop_refused(root)
+    mkdocs_build(root)
+    assert _audit(root, root / "site") == []
