@@ -12,7 +12,7 @@ from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
 from .importer import ImportError_, import_markdown, write_import
-from .linkcheck import CheckSettings, LinkChecker, report
+from .linkcheck import ALLOW_PRIVATE_OPTION, CheckSettings, LinkChecker, report
 from .load import load_entries
 from .offline import build_offline_site, write_single_file, zip_folder
 from .render import single_file_stylesheet
@@ -139,6 +139,7 @@ def _check_links(args: argparse.Namespace) -> int:
         backoff=args.backoff,
         per_host=args.per_host,
         slow_after=args.slow_after,
+        allow_private=args.allow_private,
     )
     cache = None if args.no_cache else Path(args.cache)
     checker = LinkChecker(settings, cache)
@@ -226,6 +227,11 @@ def parser() -> argparse.ArgumentParser:
     links.add_argument("--slow-after", type=float, default=5.0, help="report links slower than this")
     links.add_argument("--cache", default=".cache/links.json", help="results cache, reused for a day")
     links.add_argument("--no-cache", action="store_true")
+    links.add_argument(
+        ALLOW_PRIVATE_OPTION,
+        action="store_true",
+        help="also check loopback and private addresses (refused by default; link-local never)",
+    )
     links.set_defaults(run=_check_links)
 
     audit = commands.add_parser("audit", help="find scripts, styles and event handlers that records put into a build")
