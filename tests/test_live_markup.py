@@ -16,10 +16,10 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import copy_project, generator, mkdocs_build
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import copy_project, generator, mkdocs_build
 from generator.audit import audit_html
 from generator.escape import RECORD_TAGS, record_html
 
