@@ -181,7 +181,10 @@ def test_markdown_fields_keep_only_safe_markup(field: str, value: str):
         page = _page_html(outputs, path)[1]
         for tag, attributes in _elements(page):
             baseline = set(_elements(_page_html(BASELINE[field], path)[1]))
-            assert (tag, attributes) in baseline or (tag in SAFE_TAGS and set(attributes) <= {"href", "rel"}), (tag, value)
+            assert (tag, attributes) in baseline or (tag in SAFE_TAGS and set(attributes) <= {"href", "rel"}), (
+                tag,
+                value,
+            )
         known = set(re.findall(r'href="([^"]*)"', _page_html(BASELINE[field], path)[1]))
         for href in re.findall(r'href="([^"]*)"', page):
             assert href in known or href.startswith(("https://", "http://", "#blocked-unsafe-link")), href
