@@ -29,6 +29,14 @@ _INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)")
 _WHITESPACE = re.compile(r"\s+")
 # Control characters are invisible, and most are not even allowed in XML (the feed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Everything XML 1.0 cannot carry (C0 controls but tab, LF and CR; surrogates; U+FFFE and
+# U+FFFF), plus what it only tolerates and feed readers may reject: C1 controls and the
+# other noncharacters (U+FDD0..U+FDEF and the last two code points of every plane).
+_NOT_XML = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
 # A Markdown code span; the validator uses it too, to look at prose only.
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
 _LINK_TARGET = re.compile(r"(\]\(\s*)([^)\s]*)")
@@ -46,13 +54,17 @@ def _reference(char: str) -> str:
     return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(char, f"&#{ord(char)};")
 
 
+def one_line(text: str) -> str:
+    """Plain text without control characters, its white space runs (line breaks too) as single spaces."""
+    return _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
+
+
 # Titles, names and summaries reach several pages each (their own, listings, the README):
 # the escaping functions remember their results so each string is escaped once per run.
 @cache
 def markdown_text(text: str) -> str:
     """Plain text as inline Markdown that renders to exactly this text, on one line."""
-    flat = _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
-    return _INLINE_SPECIAL.sub(lambda match: _reference(match.group()), flat)
+    return _INLINE_SPECIAL.sub(lambda match: _reference(match.group()), one_line(text))
 
 
 def is_safe_url(url: str) -> bool:
@@ -106,7 +118,13 @@ def markdown_block(text: str) -> str:
 @cache
 def html_text(text: str) -> str:
     """Text for places that Material outputs as raw HTML (page titles in front matter)."""
-    return html.escape(_WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip(), quote=True)
+    return html.escape(one_line(text), quote=True)
+
+
+@cache
+def xml_text(text: str) -> str:
+    """Text for any XML element or attribute (the Atom feed): escaped, on one line, XML 1.0 characters only."""
+    return html_text(_NOT_XML.sub("", text))
 
 
 def yaml_string(text: str) -> str:
@@ -171,5 +189,5 @@ def _sanitiser() -> nh3.Cleaner:
 @cache
 def record_html(text: str) -> str:
     """A Markdown field as sanitised HTML on one line, for the site, the exports and the feed."""
-    rendered = _record_markdown().render(_CONTROL.sub("", text))
+    rendered = _record_markdown().render(_NOT_XML.sub("", text))
     return _sanitiser().clean(rendered).strip().translate(_INERT_IN_MARKDOWN)

@@ -7,8 +7,9 @@ import io
 import json
 import re
 from typing import Any
+from urllib.parse import quote
 
-from .escape import safe_url
+from .escape import BLOCKED_URL, one_line, safe_url
 from .model import Catalog, Paper
 
 SCHEMA_VERSION = 1
@@ -98,50 +99,82 @@ def papers_csv(records: list[dict[str, Any]]) -> str:
     return stream.getvalue()
 
 
-_BIBTEX_SPECIAL = re.compile(r"[\\{}%&$#_~^]")
-_BIBTEX_REPLACEMENTS = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+# LaTeX's spelling of each character that LaTeX or BibTeX would otherwise read as syntax.
+# Braces are spelled as commands too: BibTeX counts every brace, backslash or not, so one
+# unbalanced "\{" would end the field early and let the rest of the text out as BibTeX.
+_LATEX_SPECIALS = {
+    "\\": r"\textbackslash{}",
+    "{": r"\textbraceleft{}",
+    "}": r"\textbraceright{}",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
+    "%": r"\%",
+    "&": r"\&",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+}
+_LATEX_SPECIAL = re.compile("[" + re.escape("".join(_LATEX_SPECIALS)) + "]")
+# BibTeX splits a name list at a free-standing "and" (any case) and reads a comma as
+# "Last, First"; "others" alone means "et al.".
+_NAME_SYNTAX = re.compile(r"(?:^|\s)and(?:\s|$)|,|^others$", re.IGNORECASE)
+# The url field is read verbatim (no LaTeX), so it is not escaped; these are the only
+# characters that could still end the field or the entry, percent-encoded instead.
+_URL_UNSAFE = re.compile(r"[{}\\\s]")
 
 
 def bibtex_text(text: str) -> str:
-    """A value for a braced BibTeX field: LaTeX specials escaped, on one line."""
-    flat = " ".join(str(text).split())
-    return _BIBTEX_SPECIAL.sub(lambda match: _BIBTEX_REPLACEMENTS.get(match.group(), "\\" + match.group()), flat)
+    """A value for a braced BibTeX field: LaTeX specials spelled as LaTeX, on one line."""
+    return _LATEX_SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], one_line(str(text)))
+
+
+def bibtex_name(name: str) -> str:
+    """One name of an author list; braced whole when BibTeX would otherwise split or reorder it."""
+    text = bibtex_text(name)
+    return "{" + text + "}" if _NAME_SYNTAX.search(text) else text
+
+
+def bibtex_url(url: str) -> str | None:
+    """The URL for the verbatim url field: http(s) only, nothing that can end the field; None if unsafe."""
+    safe = safe_url(url)
+    if safe == BLOCKED_URL:
+        return None
+    return _URL_UNSAFE.sub(lambda match: quote(match.group()), safe)
 
 
 def _presentation_label(paper: Paper) -> str:
     return (paper.presentation or "").replace("-", " ").title()
 
 
+def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
+    """The entry's fields as (name, value ready to go between braces), in output order."""
+    tutorial = paper.presentation == "tutorial"
+    # Double braces keep the title's capitals whatever the bibliography style does to case.
+    fields = [("title", "{" + bibtex_text(paper.title) + "}")]
+    names = [bibtex_name(name) for name in paper.author_names if one_line(name)]
+    if names:
+        fields.append(("author", " and ".join(names) + (" and others" if paper.authors_et_al else "")))
+    if paper.venue:
+        venue = paper.venue + (f" {paper.year}" if paper.year else "")
+        fields.append(("howpublished" if tutorial else "booktitle", bibtex_text(venue)))
+    if paper.year:
+        fields.append(("year", bibtex_text(str(paper.year))))
+    if paper.arxiv_id:
+        fields += [("eprint", bibtex_text(paper.arxiv_id)), ("archiveprefix", "arXiv")]
+    url = next((found for link in paper.links if (found := bibtex_url(link.url))), None)
+    if url:
+        fields.append(("url", url))
+    award = f"{paper.award} Award" if paper.award else ""
+    note = ", ".join(part for part in (award, _presentation_label(paper)) if part)
+    if note:
+        fields.append(("note", bibtex_text(note)))
+    return fields
+
+
 def bibtex_entry(paper: Paper) -> str:
     """The paper's BibTeX entry, keyed by its record id; tutorials are @misc."""
-    tutorial = paper.presentation == "tutorial"
-    fields = [("title", "{" + bibtex_text(paper.title) + "}")]
-    if paper.authors:
-        fields.append(
-            (
-                "author",
-                " and ".join(bibtex_text(name) for name in paper.author_names)
-                + (" and others" if paper.authors_et_al else ""),
-            )
-        )
-    if paper.venue:
-        venue = bibtex_text(paper.venue) + (f" {paper.year}" if paper.year else "")
-        fields.append(("howpublished" if tutorial else "booktitle", venue))
-    if paper.year:
-        fields.append(("year", str(paper.year)))
-    if paper.arxiv_id:
-        fields += [("eprint", paper.arxiv_id), ("archiveprefix", "arXiv")]
-    if paper.links:
-        fields.append(("url", bibtex_text(safe_url(paper.links[0].url))))
-    if paper.award or paper.presentation:
-        note = ", ".join(
-            part
-            for part in (f"{bibtex_text(paper.award)} Award" if paper.award else "", _presentation_label(paper))
-            if part
-        )
-        fields.append(("note", note))
-    body = "".join(f"  {name} = {{{value}}},\n" for name, value in fields)
-    return f"@{'misc' if tutorial else 'inproceedings'}{{{paper.id},\n{body}}}"
+    body = "".join(f"  {name} = {{{value}}},\n" for name, value in bibtex_fields(paper))
+    return f"@{'misc' if paper.presentation == 'tutorial' else 'inproceedings'}{{{paper.id},\n{body}}}"
 
 
 def code_fence(text: str) -> str:

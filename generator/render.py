@@ -125,6 +125,7 @@ def _environment() -> jinja2.Environment:
         md_block=escape.markdown_block,
         record_html=escape.record_html,
         html=escape.html_text,
+        xml=escape.xml_text,
         yaml_str=escape.yaml_string,
         url=escape.safe_url,
         anchor=github_anchor,
@@ -158,16 +159,24 @@ def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, di
         ("feed.xml", "feed.xml.j2", {"feed_papers": newest_first[:FEED_COUNT]}),
     ]
     for section in catalog.sections:
-        pages.append((f"sections/{section.id}/index.md", "section.md.j2", {"root": "../../", "section": section}))
-        pages.append((f"sections/{section.id}/{section.id}.bib", "papers.bib.j2", {"papers": section.papers}))
+        folder = f"sections/{section.id}"
+        # Each page's BibTeX sits beside it. A subsection's file name starts with its section's
+        # id and a dash, so it can be neither the section's own file nor another subsection's.
+        section_bib = f"{section.id}.bib"
+        section_context = {"root": "../../", "section": section, "bibtex_file": section_bib}
+        pages.append((f"{folder}/index.md", "section.md.j2", section_context))
+        pages.append((f"{folder}/{section_bib}", "papers.bib.j2", {"papers": section.papers}))
         for subsection in section.subsections:
+            subsection_bib = f"{section.id}-{subsection.id}.bib"
+            subsection_context = {"subsection": subsection, "bibtex_file": subsection_bib}
             pages.append(
                 (
-                    f"sections/{section.id}/{subsection.id}.md",
+                    f"{folder}/{subsection.id}.md",
                     "subsection.md.j2",
-                    {"root": "../../", "section": section, "subsection": subsection, **shared},
+                    {"root": "../../", "section": section, **subsection_context, **shared},
                 )
             )
+            pages.append((f"{folder}/{subsection_bib}", "papers.bib.j2", {"papers": subsection.papers}))
             pages.extend(
                 (
                     f"papers/{paper.id}.md",
@@ -228,7 +237,7 @@ def splice_nav(mkdocs_yml: str, nav_block: str) -> str:
 def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     """Every generated file, keyed by its path relative to the project root."""
     env = _environment()
-    # Each entry appears on its paper's page, in papers.bib and in its section's file.
+    # Each entry appears on its paper's page, in papers.bib and in its section's and subsection's files.
     common = {"catalog": catalog, "bibtex_entries": {paper.id: bibtex_entry(paper) for paper in catalog.papers}}
     pages = _pages(catalog, warnings)
     # Looked up once: each lookup checks the file on disk, so edits show under `mkdocs serve`.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -84,3 +85,25 @@ def pytest_runtest_makereport(item: pytest.Item, call):
         folder.mkdir(parents=True, exist_ok=True)
         name = "".join(char if char.isalnum() or char in "-_." else "_" for char in item.nodeid)
         page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
+
+
+# What LaTeX prints for each escape the BibTeX export writes. Written out here because
+# neither pybtex's LaTeX reader nor latexcodec knows \textbraceleft{}, \textbackslash{} or \$.
+LATEX_TEXT = {
+    r"\textbackslash{}": "\\",
+    r"\textbraceleft{}": "{",
+    r"\textbraceright{}": "}",
+    r"\textasciitilde{}": "~",
+    r"\textasciicircum{}": "^",
+    r"\%": "%",
+    r"\&": "&",
+    r"\$": "$",
+    r"\#": "#",
+    r"\_": "_",
+}
+_LATEX_ESCAPE = re.compile("|".join(re.escape(command) for command in LATEX_TEXT))
+
+
+def latex_text(value: str) -> str:
+    """A BibTeX field value as the text LaTeX prints: the export's escapes undone, in one pass."""
+    return _LATEX_ESCAPE.sub(lambda match: LATEX_TEXT[match.group()], value)

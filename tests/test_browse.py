@@ -60,6 +60,24 @@ def test_each_section_offers_its_own_bibtex(built_site: Path):
     assert total == len(PAPERS)
 
 
+def test_each_subsection_page_links_a_bibtex_file_of_exactly_its_papers(built_site: Path):
+    checked = 0
+    for section in yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text("utf-8"))["sections"]:
+        for subsection in section["subsections"]:
+            page = built_site / "sections" / section["id"] / subsection["id"] / "index.html"
+            hrefs = re.findall(r'Download them as <a href="([^"]+)">BibTeX</a>', page.read_text("utf-8"))
+            assert len(hrefs) == 1, page
+            target = (page.parent / hrefs[0]).resolve()
+            assert target.is_file(), (page, hrefs[0])
+            library = bibtexparser.parse_string(target.read_text("utf-8"))
+            assert library.failed_blocks == []
+            category = f"{section['id']}/{subsection['id']}"
+            expected = sorted(paper_id for paper_id, record in PAPERS.items() if record["category"] == category)
+            assert sorted(entry.key for entry in library.entries) == expected, category
+            checked += len(expected)
+    assert checked == len(PAPERS)
+
+
 def test_papers_csv_round_trips(built_site: Path):
     rows = list(csv.DictReader(io.StringIO((built_site / "papers.csv").read_text("utf-8"))))
     assert len(rows) == len(PAPERS)

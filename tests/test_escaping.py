@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 
-from conftest import REPO
+from conftest import REPO, latex_text
 from generator.findings import Finding
 from generator.load import Document, RawData
 from generator.model import build_catalog
@@ -193,12 +193,6 @@ def test_markdown_fields_keep_only_safe_markup(field: str, value: str):
     _check_exports(outputs, record)
 
 
-def _bibtex_unescape(value: str) -> str:
-    value = value.replace(r"\textbackslash{}", "\\").replace(r"\textasciitilde{}", "~")
-    value = value.replace(r"\textasciicircum{}", "^")
-    return re.sub(r"\\([{}%&$#_])", r"\1", value)
-
-
 def _visible(value: str) -> str:
     """The text as pages show it: control characters dropped, white space collapsed."""
     return " ".join(re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]", "", value).split())
@@ -215,7 +209,7 @@ def _check_exports(outputs: dict[str, str], record: dict) -> None:
     library = bibtexparser.parse_string(outputs["docs/papers.bib"])
     assert library.failed_blocks == [] and len(library.entries) == 1
     title = library.entries[0].fields_dict["title"].value
-    assert _bibtex_unescape(title[1:-1]) == " ".join(record["title"].split())
+    assert latex_text(title[1:-1]) == _visible(record["title"])
     explorer = re.search(
         r'<script type="application/json" id="pl-explorer-data">(.*?)</script>', outputs["docs/all.md"], re.S
     )
