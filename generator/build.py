@@ -12,11 +12,11 @@ from pathlib import Path
 from .findings import DataError, Finding, errors_in
 from .load import load_entries
 from .model import Catalog, build_catalog
-from .render import DOCS_DIR, render_all, render_nav, splice_nav
+from .render import render_all, render_nav, splice_nav
+from .routes import DOCS_DIR, MKDOCS_YML
 from .validate import validate
 from .write import WriteReport, sync_outputs, write_text_atomic
 
-MKDOCS_YML = "mkdocs.yml"
 MANIFEST = f"{DOCS_DIR}/.generated.json"
 
 

@@ -9,8 +9,10 @@ import re
 from typing import Any
 from urllib.parse import quote
 
+from . import routes
 from .escape import BLOCKED_URL, one_line, safe_url
 from .model import Catalog, Paper
+from .vocabulary import PRESENTATIONS, award_label, bibtex_type
 
 SCHEMA_VERSION = 1
 CSV_COLUMNS = (
@@ -32,11 +34,6 @@ CSV_COLUMNS = (
     "added",
     "page",
 )
-
-
-def page_path(paper: Paper) -> str:
-    """The paper page's path relative to the site root."""
-    return f"papers/{paper.id}/"
 
 
 def paper_record(paper: Paper, catalog: Catalog) -> dict[str, Any]:
@@ -64,7 +61,7 @@ def paper_record(paper: Paper, catalog: Catalog) -> dict[str, Any]:
         "key_results": list(paper.key_results),
         "tags": list(paper.tags),
         "added": paper.added,
-        "page": page_path(paper),
+        "page": routes.url(routes.paper(paper.id)),
     }
 
 
@@ -142,13 +139,9 @@ def bibtex_url(url: str) -> str | None:
     return _URL_UNSAFE.sub(lambda match: quote(match.group()), safe)
 
 
-def _presentation_label(paper: Paper) -> str:
-    return (paper.presentation or "").replace("-", " ").title()
-
-
 def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
     """The entry's fields as (name, value ready to go between braces), in output order."""
-    tutorial = paper.presentation == "tutorial"
+    proceedings = bibtex_type(paper.presentation) == "inproceedings"
     # Double braces keep the title's capitals whatever the bibliography style does to case.
     fields = [("title", "{" + bibtex_text(paper.title) + "}")]
     names = [bibtex_name(name) for name in paper.author_names if one_line(name)]
@@ -156,7 +149,7 @@ def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
         fields.append(("author", " and ".join(names) + (" and others" if paper.authors_et_al else "")))
     if paper.venue:
         venue = paper.venue + (f" {paper.year}" if paper.year else "")
-        fields.append(("howpublished" if tutorial else "booktitle", bibtex_text(venue)))
+        fields.append(("booktitle" if proceedings else "howpublished", bibtex_text(venue)))
     if paper.year:
         fields.append(("year", bibtex_text(str(paper.year))))
     if paper.arxiv_id:
@@ -164,17 +157,18 @@ def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
     url = next((found for link in paper.links if (found := bibtex_url(link.url))), None)
     if url:
         fields.append(("url", url))
-    award = f"{paper.award} Award" if paper.award else ""
-    note = ", ".join(part for part in (award, _presentation_label(paper)) if part)
+    award = award_label(paper.award) if paper.award else ""
+    presentation = PRESENTATIONS[paper.presentation].label if paper.presentation else ""
+    note = ", ".join(part for part in (award, presentation) if part)
     if note:
         fields.append(("note", bibtex_text(note)))
     return fields
 
 
 def bibtex_entry(paper: Paper) -> str:
-    """The paper's BibTeX entry, keyed by its record id; tutorials are @misc."""
+    """The paper's BibTeX entry, keyed by its record id; talks outside the proceedings are @misc."""
     body = "".join(f"  {name} = {{{value}}},\n" for name, value in bibtex_fields(paper))
-    return f"@{'misc' if paper.presentation == 'tutorial' else 'inproceedings'}{{{paper.id},\n{body}}}"
+    return f"@{bibtex_type(paper.presentation)}{{{paper.id},\n{body}}}"
 
 
 def code_fence(text: str) -> str:

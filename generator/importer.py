@@ -20,6 +20,7 @@ from typing import Any
 
 from .links import label_for_url
 from .text import paper_id_for, repair_mojibake, slugify, title_prefix
+from .vocabulary import AWARD_SUFFIX, PRESENTATIONS, presentation_for_marker
 from .write import write_text_atomic
 from .yamlio import dump_record, dump_yaml
 
@@ -43,16 +44,6 @@ _MD_LINK = re.compile(r"^\[(?P<label>[^\]]+)\]\((?P<url>[^)\s]+)\)$")
 _ARXIV_FORM = re.compile(r"^arXiv:\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)$", re.IGNORECASE)
 _ET_AL = re.compile(r",?\s*(?:et al\.?|and (?:others|collaborators|colleagues))\s*$", re.IGNORECASE)
 _VENUE_YEAR = re.compile(r"^(?P<venue>[A-Za-z][\w-]*)\s+(?P<year>(?:19|20)\d\d)\b")
-
-PRESENTATIONS = {
-    "ORAL": "oral",
-    "SPOTLIGHT": "spotlight",
-    "POSTER": "poster",
-    "TUTORIAL": "tutorial",
-    "WORKSHOP": "workshop",
-    "INVITED TALK": "invited-talk",
-}
-AWARD_SUFFIX = " AWARD"
 
 
 @dataclass
@@ -133,23 +124,26 @@ def parse_authors(value: str) -> dict[str, Any]:
 
 
 def _read_heading(heading: str, source: str, line: int) -> dict[str, Any]:
-    """Title plus the award and presentation markers the heading carries."""
+    """Title plus the award and presentation markers at its end, in whatever order they come."""
     fields: dict[str, Any] = {}
-    while match := _MARKER.search(heading):
-        marker = match["marker"].strip()
-        heading = heading[: match.start()].rstrip()
-        if marker.endswith(AWARD_SUFFIX):
-            fields["award"] = marker[: -len(AWARD_SUFFIX)].title()
-        elif marker in PRESENTATIONS:
-            fields["presentation"] = PRESENTATIONS[marker]
+    while True:
+        if match := _MARKER.search(heading):
+            marker = match["marker"].strip()
+            award_suffix = AWARD_SUFFIX.upper()
+            if marker.endswith(award_suffix):
+                fields["award"] = marker[: -len(award_suffix)].title()
+            elif presentation := presentation_for_marker(marker):
+                fields["presentation"] = presentation.id
+            else:
+                known = ", ".join(f"**{item.label.upper()}**" for item in PRESENTATIONS.values())
+                raise ImportError_(
+                    source, line, f"unknown heading marker **{marker}**; use one of {known} or '… AWARD'"
+                )
+        elif (match := _TRAILING_PAREN.search(heading)) and (presentation := presentation_for_marker(match["inner"])):
+            fields["presentation"] = presentation.id
         else:
-            raise ImportError_(
-                source, line, f"unknown heading marker **{marker}**; use one of {sorted(PRESENTATIONS)} or '… AWARD'"
-            )
-    if (match := _TRAILING_PAREN.search(heading)) and match["inner"].upper() in PRESENTATIONS:
-        fields["presentation"] = PRESENTATIONS[match["inner"].upper()]
-        heading = heading[: match.start()]
-    return {"title": heading.strip(), **fields}
+            return {"title": heading.strip(), **fields}
+        heading = heading[: match.start()].rstrip()
 
 
 def _dedent(text: str, width: int) -> str:

@@ -8,13 +8,14 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from . import routes
 from .model import Catalog, Paper
 from .text import slugify
+from .vocabulary import HIGHLIGHT_GROUPS, NOT_STATED, PRESENTATIONS
 
 RECENT_COUNT = 10
 # Feed readers poll the whole file; the newest entries are all they show.
 FEED_COUNT = 50
-PRESENTATION_ORDER = ("oral", "spotlight", "poster", "tutorial", "workshop", "invited-talk")
 
 
 @dataclass(frozen=True)
@@ -98,21 +99,21 @@ def _chart(chart_id: str, title: str, counts: list[tuple[str, int, str | None]])
 
 def statistics(catalog: Catalog) -> list[Chart]:
     """Papers per section, subsection, tag and presentation type."""
-    sections = [(f"{s.number}. {s.title}", len(s.papers), f"sections/{s.id}/index.md") for s in catalog.sections]
+    sections = [(f"{s.number}. {s.title}", len(s.papers), routes.section(s.id)) for s in catalog.sections]
     subsections = [
-        (f"{sub.number} {sub.title}", len(sub.papers), f"sections/{sub.section_id}/{sub.id}.md")
+        (f"{sub.number} {sub.title}", len(sub.papers), routes.subsection(sub.section_id, sub.id))
         for sub in catalog.subsections
     ]
     per_tag = tag_counts(catalog)
-    presentation_counts: dict[str, int] = {}
+    presentation_counts: dict[str | None, int] = {}
     for paper in catalog.papers:
-        kind = paper.presentation or "not stated"
-        presentation_counts[kind] = presentation_counts.get(kind, 0) + 1
+        presentation_counts[paper.presentation] = presentation_counts.get(paper.presentation, 0) + 1
     tags = sorted(((tag.title, per_tag[tag.id], None) for tag in catalog.tags), key=lambda row: -row[1])
-    order = {kind: index for index, kind in enumerate((*PRESENTATION_ORDER, "not stated"))}
+    # The vocabulary's order, then "not stated" last.
     presentations = [
-        (kind.replace("-", " ").capitalize(), count, None)
-        for kind, count in sorted(presentation_counts.items(), key=lambda item: order.get(item[0], 99))
+        (PRESENTATIONS[kind].label if kind else NOT_STATED, presentation_counts[kind], None)
+        for kind in (*PRESENTATIONS, None)
+        if kind in presentation_counts
     ]
     return [
         _chart("per-section", "Papers per section", sections),
@@ -124,12 +125,13 @@ def statistics(catalog: Catalog) -> list[Chart]:
 
 def highlights(catalog: Catalog) -> dict[str, list[Paper]]:
     """Award-winning papers, orals and spotlights, and tutorials, in list order."""
-    papers = catalog.papers
-    return {
-        "awards": [paper for paper in papers if paper.award],
-        "talks": [paper for paper in papers if paper.presentation in ("oral", "spotlight")],
-        "tutorials": [paper for paper in papers if paper.presentation == "tutorial"],
-    }
+    groups: dict[str, list[Paper]] = {group: [] for group in HIGHLIGHT_GROUPS}
+    for paper in catalog.papers:
+        if paper.award:
+            groups["awards"].append(paper)
+        if paper.presentation and (group := PRESENTATIONS[paper.presentation].highlight):
+            groups[group].append(paper)
+    return groups
 
 
 def recently_added(catalog: Catalog, count: int = RECENT_COUNT) -> list[Paper]:

@@ -14,8 +14,9 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.utils.yaml import yaml_load
 
-from generator.build import MKDOCS_YML, Project, generate
+from generator.build import Project, generate
 from generator.findings import DataError, format_findings
+from generator.routes import MKDOCS_YML
 
 log = logging.getLogger("mkdocs.hooks.generator")
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from .links import label_for_url
 from .text import ID_PATTERN, paper_id_for
+from .vocabulary import PRESENTATIONS
 from .write import write_text_atomic
 from .yamlio import dump_record
 
@@ -21,10 +22,10 @@ HINTS = """\
 # key_results:
 #   - Up to **2× faster** than the baseline on …
 # affiliation: Organisation of the whole author list
-# presentation: oral   # poster, spotlight, oral, tutorial, workshop, invited-talk
+# presentation: oral   # {presentations}
 # award: Best Paper
 # tags: []
-"""
+""".format(presentations=", ".join(PRESENTATIONS))
 
 
 @dataclass

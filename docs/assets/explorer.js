@@ -14,13 +14,19 @@
     return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  // MkDocs rewrites one Markdown link on the page for the build's URL style; every
-  // other paper link is made from it, so hosted and offline copies both work.
+  // The generator writes one paper's link from the route table, and MkDocs rewrites it for
+  // the build's URL style; every other paper's address is that one with its id in place.
+  // The id is the last "/<id>" in the address: what follows it ("/", ".html", "/index.html")
+  // cannot hold another, so any id, however short, is replaced once and in the right place.
   function paperLinks() {
     var template = document.getElementById("pl-link-template");
     var href = template.getAttribute("href");
     var id = template.dataset.id;
-    return function (paperId) { return href.split(id).join(paperId); };
+    var at = href.lastIndexOf("/" + id) + 1;
+    if (at === 0 && href.indexOf(id) !== 0) throw new Error("paper link template does not hold its id: " + href);
+    var prefix = href.slice(0, at);
+    var suffix = href.slice(at + id.length);
+    return function (paperId) { return prefix + paperId + suffix; };
   }
 
   function initExplorer() {

@@ -1,0 +1,114 @@
+"""The route table: where every generated file lives, and how one page links to another.
+
+This module is the only place that spells an output path. Pages are named by their
+docs path in the form MkDocs reads (``papers/acco.md``); a link between two pages is
+the relative path from one to the other, which MkDocs then rewrites for the build's
+URL style (``../papers/acco/`` hosted, ``../papers/acco.html`` offline). Templates reach
+the table through the ``link`` object each page is rendered with, the front-end script
+through one generated link, and the exports through ``url``.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from dataclasses import dataclass
+
+# Files at the project's root, and the folder MkDocs builds from.
+DOCS_DIR = "docs"
+README = "README.md"
+CONTRIBUTING = "CONTRIBUTING.md"
+MKDOCS_YML = "mkdocs.yml"
+
+# Pages and downloads under docs/.
+HOME = "index.md"
+EXPLORER = "all.md"
+AUTHORS = "authors.md"
+TAGS = "tags.md"
+HIGHLIGHTS = "highlights.md"
+STATISTICS = "stats.md"
+QUALITY = "quality.md"
+CONTRIBUTING_PAGE = "contributing.md"
+BIBTEX = "papers.bib"
+JSON = "papers.json"
+CSV = "papers.csv"
+FEED = "feed.xml"
+
+_PAPER = "papers/{paper}.md"
+_SECTION = "sections/{section}/index.md"
+_SUBSECTION = "sections/{section}/{subsection}.md"
+# Each listing's BibTeX sits beside it. A subsection's file starts with its section's id and a
+# dash, so it can be neither the section's own file nor another subsection's.
+_SECTION_BIBTEX = "sections/{section}/{section}.bib"
+_SUBSECTION_BIBTEX = "sections/{section}/{section}-{subsection}.bib"
+
+
+def paper(paper_id: str) -> str:
+    return _PAPER.format(paper=paper_id)
+
+
+def section(section_id: str) -> str:
+    return _SECTION.format(section=section_id)
+
+
+def subsection(section_id: str, subsection_id: str) -> str:
+    return _SUBSECTION.format(section=section_id, subsection=subsection_id)
+
+
+def section_bibtex(section_id: str) -> str:
+    return _SECTION_BIBTEX.format(section=section_id)
+
+
+def subsection_bibtex(section_id: str, subsection_id: str) -> str:
+    return _SUBSECTION_BIBTEX.format(section=section_id, subsection=subsection_id)
+
+
+_KINDS = {"section": _SECTION, "subsection": _SUBSECTION, "paper": _PAPER}
+_KIND_PATTERNS = {
+    kind: re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(pattern)) + "$") for kind, pattern in _KINDS.items()
+}
+
+
+def kind(path: str) -> str | None:
+    """Which family of pages a docs path belongs to: "section", "subsection", "paper", or None."""
+    return next((name for name, pattern in _KIND_PATTERNS.items() if pattern.match(path)), None)
+
+
+def in_docs(path: str) -> str:
+    """A docs path as a path from the project's root."""
+    return f"{DOCS_DIR}/{path}"
+
+
+def url(path: str) -> str:
+    """The hosted address of a docs path, relative to the site's root (MkDocs' directory URLs)."""
+    if path == HOME:
+        return ""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")]
+    if path.endswith(".md"):
+        return path[: -len(".md")] + "/"
+    return path
+
+
+def relative(source: str, target: str) -> str:
+    """The link from the page at docs path ``source`` to docs path ``target``."""
+    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+
+
+@dataclass(frozen=True)
+class Links:
+    """Links from one page, for its template: ``{{ link.paper(paper.id) }}``, ``{{ link.to(routes.TAGS) }}``."""
+
+    page: str
+
+    def to(self, target: str) -> str:
+        return relative(self.page, target)
+
+    def paper(self, paper_id: str) -> str:
+        return self.to(paper(paper_id))
+
+    def section(self, section_id: str) -> str:
+        return self.to(section(section_id))
+
+    def subsection(self, section_id: str, subsection_id: str) -> str:
+        return self.to(subsection(section_id, subsection_id))

@@ -1,0 +1,147 @@
+"""Views: the data each generated page needs, and the route it is written to.
+
+A view is plain data (the page's route, its template and its context); turning it
+into text is ``render``'s job, and deciding where it lives is ``routes``'.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import routes
+from .findings import Finding
+from .indexes import (
+    FEED_COUNT,
+    RECENT_COUNT,
+    author_index,
+    author_index_data,
+    explorer_data,
+    highlights,
+    recently_added,
+    statistics,
+    tag_counts,
+)
+from .model import Catalog, Paper
+from .related import related_papers
+
+
+@dataclass(frozen=True)
+class View:
+    """One generated file under docs/: its route, the template that renders it, and the template's data."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class SchemaField:
+    """One row of the field reference."""
+
+    name: str
+    type: str
+    required: bool
+    description: str
+
+
+def schema_fields(schema: dict) -> list[SchemaField]:
+    """The record schema's properties, in schema order, for the contributor's field reference."""
+
+    def type_of(spec: dict) -> str:
+        if "enum" in spec:
+            return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
+        if spec.get("type") == "array":
+            return f"list of {type_of(spec['items'])}"
+        if spec.get("type") == "object" and "properties" not in spec:
+            return "mapping"
+        if spec.get("type") == "object":
+            return "{" + ", ".join(spec["properties"]) + "}"
+        return spec.get("format", spec.get("type", "any"))
+
+    required = set(schema.get("required", []))
+    return [
+        SchemaField(name, type_of(spec), name in required, spec.get("description", ""))
+        for name, spec in schema["properties"].items()
+    ]
+
+
+QUALITY_RULES = ("no-authors", "generic-link", "venue-year", "no-paper-link", "shared-title-prefix")
+
+
+@dataclass(frozen=True)
+class QualityGroup:
+    """Papers with one kind of data gap, and what the validator said of each."""
+
+    rule: str
+    items: tuple[tuple[Paper, tuple[str, ...]], ...]
+
+
+def quality_groups(catalog: Catalog, warnings: list[Finding]) -> list[QualityGroup]:
+    """Group the validator's warnings by rule, each paper once per rule, in list order."""
+    by_source = {paper.source: paper for paper in catalog.papers}
+    messages: dict[tuple[str, str], list[str]] = {}
+    for finding in warnings:
+        if finding.rule in QUALITY_RULES and finding.path in by_source:
+            messages.setdefault((finding.rule, finding.path), []).append(finding.message)
+    groups = []
+    for rule in QUALITY_RULES:
+        items = tuple(
+            (paper, tuple(messages[rule, paper.source])) for paper in catalog.papers if (rule, paper.source) in messages
+        )
+        if items:
+            groups.append(QualityGroup(rule, items))
+    return groups
+
+
+def views(catalog: Catalog, warnings: list[Finding]) -> list[View]:
+    """Every page and download under docs/, each with the data its template needs."""
+    letters, author_anchors = author_index(catalog)
+    related = related_papers(catalog)
+    groups = highlights(catalog)
+    newest_first = recently_added(catalog, count=len(catalog.papers))
+    shared = {"author_anchors": author_anchors, "highlights": groups}
+
+    def page(path: str, template: str, **context: Any) -> View:
+        return View(path, template, {"link": routes.Links(path), **context})
+
+    pages = [
+        page(routes.HOME, "home.md.j2", recent=newest_first[:RECENT_COUNT], **shared),
+        page(routes.EXPLORER, "explorer.md.j2", explorer_data=explorer_data(catalog)),
+        page(routes.AUTHORS, "authors.md.j2", letters=letters, author_data=author_index_data(letters)),
+        page(routes.TAGS, "tags.md.j2", tag_counts=tag_counts(catalog)),
+        page(routes.HIGHLIGHTS, "highlights.md.j2", **shared),
+        page(routes.STATISTICS, "stats.md.j2", charts=statistics(catalog)),
+        page(routes.QUALITY, "quality.md.j2", groups=quality_groups(catalog, warnings)),
+        page(routes.BIBTEX, "papers.bib.j2", papers=catalog.papers),
+        page(routes.FEED, "feed.xml.j2", feed_papers=newest_first[:FEED_COUNT]),
+    ]
+    for section in catalog.sections:
+        pages.append(page(routes.section(section.id), "section.md.j2", section=section))
+        pages.append(page(routes.section_bibtex(section.id), "papers.bib.j2", papers=section.papers))
+        for subsection in section.subsections:
+            pages.append(
+                page(
+                    routes.subsection(section.id, subsection.id),
+                    "subsection.md.j2",
+                    section=section,
+                    subsection=subsection,
+                    **shared,
+                )
+            )
+            pages.append(
+                page(routes.subsection_bibtex(section.id, subsection.id), "papers.bib.j2", papers=subsection.papers)
+            )
+            pages.extend(
+                page(
+                    routes.paper(paper.id),
+                    "paper.md.j2",
+                    paper=paper,
+                    section=section,
+                    subsection=subsection,
+                    related=related,
+                    **shared,
+                )
+                for paper in subsection.papers
+            )
+    return pages
