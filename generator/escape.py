@@ -167,11 +167,16 @@ def _keep_web_links(tag: str, attribute: str, value: str) -> str | None:
     return value
 
 
+class _RecordMarkdown(MarkdownIt):
+    """CommonMark without the rules above, whose links lead only to the web or to mail."""
+
+    def validateLink(self, url: str) -> bool:
+        return _is_web_link(url)
+
+
 @cache
 def _record_markdown() -> MarkdownIt:
-    parser = MarkdownIt("commonmark", {"html": False}).disable(_DISABLED_RULES)
-    parser.validateLink = _is_web_link
-    return parser
+    return _RecordMarkdown("commonmark", {"html": False}).disable(_DISABLED_RULES)
 
 
 @cache

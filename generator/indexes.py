@@ -6,7 +6,9 @@ Each view is one pass over the papers plus a sort: near-linear in their number.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from . import routes
 from .model import Catalog, Paper
@@ -60,7 +62,7 @@ def author_index(catalog: Catalog) -> tuple[list[AuthorLetter], dict[str, str]]:
     return [AuthorLetter(letter, tuple(entries)) for letter, entries in sorted(letters.items())], anchors
 
 
-def author_index_data(letters: list[AuthorLetter]) -> dict:
+def author_index_data(letters: list[AuthorLetter]) -> dict[str, Any]:
     """The author index as the page's script draws it: one initial at a time, or the matches of a filter.
 
     Tens of thousands of author entries as Markdown would dominate the site's build time
@@ -92,7 +94,7 @@ class Chart:
     rows: tuple[ChartRow, ...]
 
 
-def _chart(chart_id: str, title: str, counts: list[tuple[str, int, str | None]]) -> Chart:
+def _chart(chart_id: str, title: str, counts: Sequence[tuple[str, int, str | None]]) -> Chart:
     longest = max((count for _, count, _ in counts), default=0) or 1
     return Chart(chart_id, title, tuple(ChartRow(label, count, count / longest, link) for label, count, link in counts))
 
@@ -143,13 +145,13 @@ def recently_added(catalog: Catalog, count: int = RECENT_COUNT) -> list[Paper]:
 EXPLORER_FIELDS = ("id", "title", "authors", "category", "tags", "presentation", "award", "code", "arxiv", "added")
 
 
-def explorer_data(catalog: Catalog) -> dict:
+def explorer_data(catalog: Catalog) -> dict[str, Any]:
     """The papers the explorer page filters and sorts in the browser, one list per field.
 
     At thousands of papers this payload is most of the page's weight: columns gzip
     better than one object per paper, and subsection and tag titles are sent once.
     """
-    columns: dict[str, list] = {name: [] for name in EXPLORER_FIELDS}
+    columns: dict[str, list[Any]] = {name: [] for name in EXPLORER_FIELDS}
     for paper in catalog.papers:
         values = (
             paper.id,

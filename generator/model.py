@@ -164,7 +164,7 @@ def _paper(paper_id: str, data: dict[str, Any], source: str) -> Paper:
     )
 
 
-def _list_order(paper: Paper) -> tuple:
+def _list_order(paper: Paper) -> tuple[bool, int, str, str]:
     # Papers without a position follow the positioned ones, by title, then id for ties.
     unpositioned = paper.position is None
     return (unpositioned, paper.position or 0, paper.title.casefold(), paper.id)

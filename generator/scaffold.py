@@ -7,6 +7,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .links import label_for_url
 from .text import ID_PATTERN, paper_id_for
@@ -49,8 +50,8 @@ def _link(spec: str) -> dict[str, str]:
     return {"label": label_for_url(spec.strip()), "url": spec.strip()}
 
 
-def record_for(paper: NewPaper, added: dt.date) -> dict:
-    record: dict = {"title": paper.title.strip(), "category": paper.category, "authors": paper.authors}
+def record_for(paper: NewPaper, added: dt.date) -> dict[str, Any]:
+    record: dict[str, Any] = {"title": paper.title.strip(), "category": paper.category, "authors": paper.authors}
     if paper.venue:
         record["venue"] = paper.venue
     if paper.year:

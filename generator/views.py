@@ -45,10 +45,10 @@ class SchemaField:
     description: str
 
 
-def schema_fields(schema: dict) -> list[SchemaField]:
+def schema_fields(schema: dict[str, Any]) -> list[SchemaField]:
     """The record schema's properties, in schema order, for the contributor's field reference."""
 
-    def type_of(spec: dict) -> str:
+    def type_of(spec: dict[str, Any]) -> str:
         if "enum" in spec:
             return "one of " + ", ".join(f"`{value}`" for value in spec["enum"])
         if spec.get("type") == "array":
@@ -57,7 +57,7 @@ def schema_fields(schema: dict) -> list[SchemaField]:
             return "mapping"
         if spec.get("type") == "object":
             return "{" + ", ".join(spec["properties"]) + "}"
-        return spec.get("format", spec.get("type", "any"))
+        return str(spec.get("format", spec.get("type", "any")))
 
     required = set(schema.get("required", []))
     return [

@@ -19,7 +19,7 @@ except AttributeError:  # pragma: no cover - depends on how PyYAML was built
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schema/paper.schema.json\n"
 
 
-class _RecordDumper(SafeDumper):  # type: ignore[misc, valid-type]
+class _RecordDumper(SafeDumper):  # type: ignore[misc]
     """Block style, and multi-line strings as literal blocks, as a person would write them."""
 
 
