@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
+
 from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
@@ -17,6 +19,7 @@ from .load import load_entries
 from .offline import build_offline_site, write_single_file, zip_folder
 from .render import single_file_stylesheet
 from .scaffold import NewPaper, prompt_missing, write_new
+from .sitelinks import broken_links, site_url_of
 from .validate import suggest, validate
 
 
@@ -180,6 +183,27 @@ def _audit(args: argparse.Namespace) -> int:
     return 1 if findings else 0
 
 
+def _check_site(args: argparse.Namespace) -> int:
+    site = Path(args.site)
+    if not site.is_dir():
+        print(f"error: {site} is not a folder: give the folder `mkdocs build` or export-offline wrote", file=sys.stderr)
+        return 2
+    site_url = args.site_url
+    mkdocs_yml = Project(Path(args.root)).mkdocs_yml
+    if site_url is None and mkdocs_yml.is_file():
+        try:
+            site_url = site_url_of(mkdocs_yml)
+        except yaml.YAMLError as error:
+            print(f"error: {mkdocs_yml} is not valid YAML: {error}; or give --site-url", file=sys.stderr)
+            return 2
+    broken = broken_links(site, site_url=site_url, offline=args.offline)
+    for link in broken:
+        print(link)
+    pages = sum(1 for _ in site.rglob("*.html"))
+    print(f"{pages} HTML files checked: {len(broken)} broken links", file=sys.stderr)
+    return 1 if broken else 0
+
+
 def parser() -> argparse.ArgumentParser:
     main_parser = argparse.ArgumentParser(prog="python -m generator", description=__doc__)
     main_parser.add_argument("--root", default=".", help="project folder (default: current)")
@@ -237,6 +261,14 @@ def parser() -> argparse.ArgumentParser:
     audit = commands.add_parser("audit", help="find scripts, styles and event handlers that records put into a build")
     audit.add_argument("path", help="a built site's folder, or a single-file export")
     audit.set_defaults(run=_audit)
+
+    site = commands.add_parser("check-site", help="find broken internal links in a built site (no network)")
+    site.add_argument("site", help="a built site's folder (mkdocs build, or export-offline)")
+    site.add_argument(
+        "--offline", action="store_true", help="the folder is an offline export: links must stay in it and name files"
+    )
+    site.add_argument("--site-url", help="the address the site is published at (default: mkdocs.yml's site_url)")
+    site.set_defaults(run=_check_site)
 
     importer = commands.add_parser("import-markdown", help="import a list in the seed's Markdown format")
     importer.add_argument("file")
