@@ -49,6 +49,8 @@ def build_offline_site(project: Project, out_dir: Path) -> None:
         )
         if result.returncode != 0:
             raise RuntimeError(f"mkdocs build failed:\n{result.stdout}{result.stderr}")
+        # Only a web server shows a 404 page, and its links are root-relative to the hosted site.
+        (staging / "site" / "404.html").unlink(missing_ok=True)
         if out_dir.exists():
             shutil.rmtree(out_dir)
         (staging / "site").rename(out_dir)

@@ -139,16 +139,15 @@ def read_page(text: str) -> Page:
 def explorer_link(template_href: str, template_id: str, paper_id: str) -> str:
     """The address docs/assets/explorer.js gives a paper's row, from the page's link template.
 
-    The script reads the template's raw ``href`` attribute and its ``data-id``, and
-    replaces every occurrence of that id in the href by the paper's id
-    (``href.split(id).join(paperId)``): a plain substring replacement, not a path
-    segment's. The result is assigned to ``<a>.href``, so the browser resolves it
-    against the page's address.
+    The script reads the template's raw ``href`` attribute and its ``data-id``, and puts
+    the paper's id in place of the template's id at its last ``/<id>`` (or at the start),
+    the one place the route table puts it. The result is assigned to ``<a>.href``, so the
+    browser resolves it against the page's address. Mirrors ``paperLinks`` in explorer.js.
     """
-    if not template_id:
-        # JavaScript's "abc".split("") gives its characters, which join() then separates.
-        return paper_id.join(template_href)
-    return template_href.replace(template_id, paper_id)
+    at = template_href.rfind("/" + template_id) + 1
+    if not template_id or (at == 0 and not template_href.startswith(template_id)):
+        raise ValueError(f"the link template {template_href!r} does not hold its id {template_id!r}")
+    return template_href[:at] + paper_id + template_href[at + len(template_id) :]
 
 
 def _explorer_ids(data: Any) -> list[Any]:
@@ -188,7 +187,10 @@ def script_links(page: Page) -> tuple[list[str], list[str]]:
             if ids:
                 problems.append(f"#{block_id} has papers, but the page has no #{LINK_TEMPLATE_ID} to build links from")
             continue
-        links.extend(explorer_link(*page.template, str(paper_id)) for paper_id in ids)
+        try:
+            links.extend(explorer_link(*page.template, str(paper_id)) for paper_id in ids)
+        except ValueError as error:
+            problems.append(str(error))
     return list(dict.fromkeys(links)), problems
 
 
