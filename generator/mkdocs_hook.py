@@ -3,6 +3,8 @@
 This file is the only MkDocs-specific code. The generator itself runs on its own
 (``python -m generator build``), and the nav it produces is written into
 ``mkdocs.yml``, so a tool that reads that file without running hooks still sees it.
+Template overrides that only suit Material on MkDocs live in ``generator/theme_mkdocs/``,
+which this hook adds to the theme: Zensical reads the shared ``custom_dir`` but no hooks.
 """
 
 from __future__ import annotations
@@ -20,8 +22,15 @@ from generator.routes import MKDOCS_YML
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
+# Overrides of Material partials that Zensical replaces with its own (see the module docstring).
+MKDOCS_ONLY_THEME = Path(__file__).resolve().parent / "theme_mkdocs"
+
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    """Generate the pages, and add the MkDocs-only templates ahead of every other theme folder."""
+    theme_dirs: list[str] = config.theme.dirs
+    if str(MKDOCS_ONLY_THEME) not in theme_dirs:
+        theme_dirs.insert(0, str(MKDOCS_ONLY_THEME))
     project = Project(Path(config.config_file_path).resolve().parent)
     try:
         result = generate(project)
