@@ -9,7 +9,9 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from enum import StrEnum
 from functools import cache
+from typing import Any
 
 import jinja2
 import markdown
@@ -31,13 +33,82 @@ from .indexes import (
 )
 from .model import Catalog, Paper
 from .related import related_papers
+from .text import ID_PATTERN
 from .validate import paper_schema
 
 DOCS_DIR = "docs"
-README = "README.md"
-CONTRIBUTING = "CONTRIBUTING.md"
 NAV_BEGIN = "# BEGIN generated nav: python -m generator build rewrites this block"
 NAV_END = "# END generated nav"
+
+
+class Output(StrEnum):
+    """Every file the generator writes, as its path from the project root.
+
+    ``{section}``, ``{subsection}`` and ``{paper}`` stand for one record's id. This is the
+    one statement of where output goes: the renderer names its files from it, the writer
+    refuses any other path, and a build deletes a stale file only if its path has one of
+    these shapes, so a planted manifest cannot make it delete anything else.
+    """
+
+    README = "README.md"
+    CONTRIBUTING = "CONTRIBUTING.md"
+    SITE_CONTRIBUTING = f"{DOCS_DIR}/contributing.md"
+    HOME = f"{DOCS_DIR}/index.md"
+    EXPLORER = f"{DOCS_DIR}/all.md"
+    AUTHORS = f"{DOCS_DIR}/authors.md"
+    TAGS = f"{DOCS_DIR}/tags.md"
+    HIGHLIGHTS = f"{DOCS_DIR}/highlights.md"
+    STATS = f"{DOCS_DIR}/stats.md"
+    QUALITY = f"{DOCS_DIR}/quality.md"
+    BIBTEX = f"{DOCS_DIR}/papers.bib"
+    FEED = f"{DOCS_DIR}/feed.xml"
+    JSON = f"{DOCS_DIR}/papers.json"
+    CSV = f"{DOCS_DIR}/papers.csv"
+    SECTION = f"{DOCS_DIR}/sections/{{section}}/index.md"
+    SECTION_BIBTEX = f"{DOCS_DIR}/sections/{{section}}/{{section}}.bib"
+    SUBSECTION = f"{DOCS_DIR}/sections/{{section}}/{{subsection}}.md"
+    PAPER = f"{DOCS_DIR}/papers/{{paper}}.md"
+
+
+def _output_shapes() -> re.Pattern[str]:
+    """One pattern matching exactly the paths of ``Output``, an id standing where each placeholder is."""
+    record_id = ID_PATTERN.pattern.removeprefix("^").removesuffix("$")
+    alternatives = []
+    for number, location in enumerate(Output):
+        # Literal text and placeholder names alternate; a name used twice must repeat the same id.
+        parts = re.split(r"\{(\w+)\}", location.value)
+        pattern, named = "", set()
+        for index, part in enumerate(parts):
+            group = f"{part}_{number}"
+            if index % 2 == 0:
+                pattern += re.escape(part)
+            elif group in named:
+                pattern += f"(?P={group})"
+            else:
+                named.add(group)
+                pattern += f"(?P<{group}>{record_id})"
+        alternatives.append(f"(?:{pattern})")
+    return re.compile("|".join(alternatives))
+
+
+_OUTPUT_SHAPES = _output_shapes()
+
+
+def is_output_location(relative: str) -> bool:
+    """Whether ``relative`` (a path from the project root) is a place the generator writes."""
+    return _OUTPUT_SHAPES.fullmatch(relative) is not None
+
+
+def output_sources(catalog: Catalog, taxonomy: str) -> dict[str, str]:
+    """The data file each per-record output is named after: where to shorten an id the file system refuses."""
+    sources = {}
+    for section in catalog.sections:
+        sources[Output.SECTION.format(section=section.id)] = taxonomy
+        sources[Output.SECTION_BIBTEX.format(section=section.id)] = taxonomy
+        for subsection in section.subsections:
+            sources[Output.SUBSECTION.format(section=section.id, subsection=subsection.id)] = taxonomy
+    sources.update({Output.PAPER.format(paper=paper.id): paper.source for paper in catalog.papers})
+    return sources
 
 
 def github_anchor(heading: str) -> str:
@@ -139,38 +210,40 @@ def _tidy(text: str) -> str:
     return _MULTI_BLANK.sub("\n\n", text).strip() + "\n"
 
 
-def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, dict]]:
-    """Every page and download as (output path under docs/, template, context)."""
+def _pages(catalog: Catalog, warnings: list[Finding]) -> list[tuple[str, str, dict[str, Any]]]:
+    """Every page and download as (output path, template, context)."""
     letters, author_anchors = author_index(catalog)
     related = related_papers(catalog)
     groups = highlights(catalog)
     newest_first = recently_added(catalog, count=len(catalog.papers))
     shared = {"author_anchors": author_anchors, "highlights": groups}
-    pages: list[tuple[str, str, dict]] = [
-        ("index.md", "home.md.j2", {"root": "", "recent": newest_first[:RECENT_COUNT], **shared}),
-        ("all.md", "explorer.md.j2", {"root": "", "explorer_data": explorer_data(catalog)}),
-        ("authors.md", "authors.md.j2", {"root": "", "letters": letters, "author_data": author_index_data(letters)}),
-        ("tags.md", "tags.md.j2", {"root": "", "tag_counts": tag_counts(catalog)}),
-        ("highlights.md", "highlights.md.j2", {"root": "", **shared}),
-        ("stats.md", "stats.md.j2", {"root": "", "charts": statistics(catalog)}),
-        ("quality.md", "quality.md.j2", {"root": "", "groups": quality_groups(catalog, warnings)}),
-        ("papers.bib", "papers.bib.j2", {"papers": catalog.papers}),
-        ("feed.xml", "feed.xml.j2", {"feed_papers": newest_first[:FEED_COUNT]}),
+    pages: list[tuple[str, str, dict[str, Any]]] = [
+        (Output.HOME, "home.md.j2", {"root": "", "recent": newest_first[:RECENT_COUNT], **shared}),
+        (Output.EXPLORER, "explorer.md.j2", {"root": "", "explorer_data": explorer_data(catalog)}),
+        (Output.AUTHORS, "authors.md.j2", {"root": "", "letters": letters, "author_data": author_index_data(letters)}),
+        (Output.TAGS, "tags.md.j2", {"root": "", "tag_counts": tag_counts(catalog)}),
+        (Output.HIGHLIGHTS, "highlights.md.j2", {"root": "", **shared}),
+        (Output.STATS, "stats.md.j2", {"root": "", "charts": statistics(catalog)}),
+        (Output.QUALITY, "quality.md.j2", {"root": "", "groups": quality_groups(catalog, warnings)}),
+        (Output.BIBTEX, "papers.bib.j2", {"papers": catalog.papers}),
+        (Output.FEED, "feed.xml.j2", {"feed_papers": newest_first[:FEED_COUNT]}),
     ]
     for section in catalog.sections:
-        pages.append((f"sections/{section.id}/index.md", "section.md.j2", {"root": "../../", "section": section}))
-        pages.append((f"sections/{section.id}/{section.id}.bib", "papers.bib.j2", {"papers": section.papers}))
+        pages.append(
+            (Output.SECTION.format(section=section.id), "section.md.j2", {"root": "../../", "section": section})
+        )
+        pages.append((Output.SECTION_BIBTEX.format(section=section.id), "papers.bib.j2", {"papers": section.papers}))
         for subsection in section.subsections:
             pages.append(
                 (
-                    f"sections/{section.id}/{subsection.id}.md",
+                    Output.SUBSECTION.format(section=section.id, subsection=subsection.id),
                     "subsection.md.j2",
                     {"root": "../../", "section": section, "subsection": subsection, **shared},
                 )
             )
             pages.extend(
                 (
-                    f"papers/{paper.id}.md",
+                    Output.PAPER.format(paper=paper.id),
                     "paper.md.j2",
                     {
                         "root": "../",
@@ -228,15 +301,12 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     pages = _pages(catalog, warnings)
     # Looked up once: each lookup checks the file on disk, so edits show under `mkdocs serve`.
     templates = {name: env.get_template(name) for _, name, _ in pages}
-    outputs = {
-        f"{DOCS_DIR}/{path}": _tidy(templates[template].render(**common, **context))
-        for path, template, context in pages
-    }
+    outputs = {str(path): _tidy(templates[template].render(**common, **context)) for path, template, context in pages}
     records = [paper_record(paper, catalog) for paper in catalog.papers]
-    outputs[f"{DOCS_DIR}/papers.json"] = papers_json(catalog, records)
-    outputs[f"{DOCS_DIR}/papers.csv"] = papers_csv(records)
-    outputs[README] = _tidy(env.get_template("readme.md.j2").render(**common))
+    outputs[str(Output.JSON)] = papers_json(catalog, records)
+    outputs[str(Output.CSV)] = papers_csv(records)
+    outputs[str(Output.README)] = _tidy(env.get_template("readme.md.j2").render(**common))
     contributing = _tidy(env.get_template("contributing.md.j2").render(**common, fields=schema_fields(paper_schema())))
-    outputs[CONTRIBUTING] = contributing
-    outputs[f"{DOCS_DIR}/contributing.md"] = contributing
+    outputs[str(Output.CONTRIBUTING)] = contributing
+    outputs[str(Output.SITE_CONTRIBUTING)] = contributing
     return outputs
