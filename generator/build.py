@@ -5,17 +5,19 @@ from __future__ import annotations
 import gc
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .findings import DataError, Finding, errors_in
-from .load import load_entries
+from .load import TAXONOMY_FILE, load_entries
 from .model import Catalog, build_catalog
+from .paths import display_path, links_under
 from .render import render_all, render_nav, splice_nav
-from .routes import DOCS_DIR, MKDOCS_YML
+from .routes import DOCS_DIR, MKDOCS_YML, is_output_location
 from .validate import validate
-from .write import WriteReport, sync_outputs, write_text_atomic
+from .views import output_sources
+from .write import WriteReport, build_lock, sync_outputs
 
 MANIFEST = f"{DOCS_DIR}/.generated.json"
 
@@ -104,9 +106,22 @@ def _generate(project: Project, *, check: bool) -> BuildResult:
     catalog, warnings = load_catalog(project, times)
     with times.stage("render"):
         outputs = render_all(catalog, warnings)
+        edits = _nav_edit(project, catalog)
     with times.stage("write"):
-        report = sync_outputs(project.root, outputs, project.manifest, check=check)
-        _sync_nav(project, catalog, report, check=check)
+        # docs/ is published as it is: a link there would publish, or let the build overwrite, a file elsewhere.
+        if links := links_under(project.root / DOCS_DIR, project.root):
+            raise DataError(links)
+        taxonomy = display_path(project.entries_dir / TAXONOMY_FILE, project.root)
+        with nullcontext() if check else build_lock(project.root):
+            report = sync_outputs(
+                project.root,
+                outputs,
+                project.manifest,
+                allowed=is_output_location,
+                check=check,
+                edits=edits,
+                sources=output_sources(catalog, taxonomy),
+            )
     if check:
         # Pages under docs/ are git-ignored build products: one not built yet is not stale.
         report.stale = [
@@ -115,16 +130,9 @@ def _generate(project: Project, *, check: bool) -> BuildResult:
     return BuildResult(catalog=catalog, warnings=warnings, report=report, times=times)
 
 
-def _sync_nav(project: Project, catalog: Catalog, report: WriteReport, *, check: bool) -> None:
-    """Keep the taxonomy nav in mkdocs.yml, where any reader of that file finds it."""
+def _nav_edit(project: Project, catalog: Catalog) -> dict[str, str]:
+    """mkdocs.yml with the taxonomy nav spliced in, where any reader of that file finds it."""
     if not project.mkdocs_yml.exists():
-        return
+        return {}
     current = project.mkdocs_yml.read_text(encoding="utf-8")
-    updated = splice_nav(current, render_nav(catalog))
-    if updated == current:
-        return
-    if check:
-        report.stale.append(MKDOCS_YML)
-    else:
-        write_text_atomic(project.mkdocs_yml, updated)
-        report.written.append(MKDOCS_YML)
+    return {MKDOCS_YML: splice_nav(current, render_nav(catalog))}

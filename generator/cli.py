@@ -21,6 +21,7 @@ from .render import single_file_stylesheet
 from .scaffold import NewPaper, prompt_missing, write_new
 from .sitelinks import broken_links, site_url_of
 from .validate import suggest, validate
+from .write import WriteError
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -286,8 +287,12 @@ def main(argv: list[str] | None = None) -> int:
     except DataError as error:
         print(format_findings(error.findings, getattr(args, "format", "text")), file=sys.stderr)
         count = len(errors_in(error.findings))
-        print(f"{count} error{'s' if count != 1 else ''}: nothing was written", file=sys.stderr)
+        print(f"{count} error{'s' if count != 1 else ''}: nothing was written or deleted", file=sys.stderr)
         return 1
-    except (ImportError_, FileExistsError, ValueError, RuntimeError) as error:
+    except (ImportError_, FileExistsError, ValueError, RuntimeError, WriteError) as error:
         print(f"error: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:
+        # A file the command reads or writes outside the build's own checks (an export, an import).
+        print(f"error: {error.filename or ''}: {error.strerror or error}", file=sys.stderr)
         return 1

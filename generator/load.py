@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .findings import DataError, Finding
+from .paths import display_path, link_message, links_under
 from .yamlio import SafeConstructor, SafeLoader
 
 MAX_FILE_BYTES = 200_000
@@ -75,13 +76,6 @@ class RawData:
     taxonomy: Document
     tags: Document | None
     papers: list[Document]
-
-
-def _display(path: Path, base: Path) -> str:
-    try:
-        return path.relative_to(base).as_posix()
-    except ValueError:
-        return path.as_posix()
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -204,11 +198,9 @@ def _read_text(path: Path, display: str) -> str:
 
 def load_document(path: Path, base: Path) -> Document:
     """Parse one YAML file with the safe loader; raise DataError with its location."""
-    display = _display(path, base)
+    display = display_path(path, base)
     if path.is_symlink():
-        raise DataError(
-            [Finding(display, 1, 1, "error", "symbolic links are not allowed among data files; commit the file itself")]
-        )
+        raise DataError([Finding(display, 1, 1, "error", link_message(path))])
     text = _read_text(path, display)
     loader = SafeLoader(text)
     try:
@@ -248,6 +240,9 @@ def load_entries(entries_dir: Path) -> RawData:
     Every file is read even after an error, so one run reports every broken file.
     """
     base = entries_dir.parent
+    # Before anything is read: a linked folder or file would feed the build data from outside the project.
+    if links := links_under(entries_dir, base):
+        raise DataError(links)
     findings: list[Finding] = []
 
     def attempt(path: Path) -> Document | None:
@@ -257,7 +252,7 @@ def load_entries(entries_dir: Path) -> RawData:
             findings.extend(error.findings)
             return None
         except OSError as error:
-            findings.append(Finding(_display(path, base), 1, 1, "error", f"cannot read: {error.strerror}"))
+            findings.append(Finding(display_path(path, base), 1, 1, "error", f"cannot read: {error.strerror}"))
             return None
 
     taxonomy_path = entries_dir / TAXONOMY_FILE
@@ -265,7 +260,7 @@ def load_entries(entries_dir: Path) -> RawData:
         raise DataError(
             [
                 Finding(
-                    _display(taxonomy_path, base),
+                    display_path(taxonomy_path, base),
                     1,
                     1,
                     "error",
@@ -277,16 +272,16 @@ def load_entries(entries_dir: Path) -> RawData:
     tags_path = entries_dir / TAGS_FILE
     tags = attempt(tags_path) if tags_path.exists() else None
     papers_dir = entries_dir / PAPERS_DIR
-    if papers_dir.is_symlink():
-        raise DataError(
-            [Finding(_display(papers_dir, base), 1, 1, "error", "the papers folder must not be a symbolic link")]
-        )
     papers = []
     for path in sorted(papers_dir.iterdir() if papers_dir.is_dir() else []):
         if path.suffix == ".yml":
             findings.append(
                 Finding(
-                    _display(path, base), 1, 1, "error", f"paper records end in .yaml; rename it to {path.stem}.yaml"
+                    display_path(path, base),
+                    1,
+                    1,
+                    "error",
+                    f"paper records end in .yaml; rename it to {path.stem}.yaml",
                 )
             )
         elif path.suffix == ".yaml":

@@ -19,6 +19,7 @@ from mkdocs.utils.yaml import yaml_load
 from generator.build import Project, generate
 from generator.findings import DataError, format_findings
 from generator.routes import MKDOCS_YML
+from generator.write import WriteError
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
@@ -36,8 +37,10 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         result = generate(project)
     except DataError as error:
         raise PluginError(
-            "the records have errors; nothing was generated:\n" + format_findings(error.findings, "text")
+            "the build found errors; nothing was written or deleted:\n" + format_findings(error.findings, "text")
         ) from None
+    except WriteError as error:
+        raise PluginError(str(error)) from None
     report = result.report
     if report.written or report.removed:
         log.info("generator: wrote %d files, removed %d", len(report.written), len(report.removed))

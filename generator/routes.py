@@ -14,6 +14,8 @@ import posixpath
 import re
 from dataclasses import dataclass
 
+from .text import ID_PATTERN
+
 # Files at the project's root, and the folder MkDocs builds from.
 DOCS_DIR = "docs"
 README = "README.md"
@@ -72,6 +74,67 @@ _KIND_PATTERNS = {
 def kind(path: str) -> str | None:
     """Which family of pages a docs path belongs to: "section", "subsection", "paper", or None."""
     return next((name for name, pattern in _KIND_PATTERNS.items() if pattern.match(path)), None)
+
+
+# Every file a build writes, as its path from the project's root; ids stand where the braces are.
+_OUTPUTS = (
+    README,
+    CONTRIBUTING,
+    *(
+        f"{DOCS_DIR}/{path}"
+        for path in (
+            HOME,
+            EXPLORER,
+            AUTHORS,
+            TAGS,
+            HIGHLIGHTS,
+            STATISTICS,
+            QUALITY,
+            CONTRIBUTING_PAGE,
+            BIBTEX,
+            JSON,
+            CSV,
+            FEED,
+            _PAPER,
+            _SECTION,
+            _SUBSECTION,
+            _SECTION_BIBTEX,
+            _SUBSECTION_BIBTEX,
+        )
+    ),
+)
+
+
+def _outputs_pattern() -> re.Pattern[str]:
+    """One pattern for exactly the paths of ``_OUTPUTS``; a name used twice in a path is the same id twice."""
+    record_id = ID_PATTERN.pattern.removeprefix("^").removesuffix("$")
+    alternatives = []
+    for number, location in enumerate(_OUTPUTS):
+        parts = re.split(r"\{(\w+)\}", location)
+        pattern, named = "", set()
+        for index, part in enumerate(parts):
+            group = f"{part}_{number}"
+            if index % 2 == 0:
+                pattern += re.escape(part)
+            elif group in named:
+                pattern += f"(?P={group})"
+            else:
+                named.add(group)
+                pattern += f"(?P<{group}>{record_id})"
+        alternatives.append(f"(?:{pattern})")
+    return re.compile("|".join(alternatives))
+
+
+_OUTPUTS_PATTERN = _outputs_pattern()
+
+
+def is_output_location(relative: str) -> bool:
+    """Whether ``relative`` (a path from the project's root) is a place the generator writes.
+
+    A build deletes a stale file only at such a place, so a planted manifest cannot make it
+    delete anything else.
+    """
+    return _OUTPUTS_PATTERN.fullmatch(relative) is not None
 
 
 def in_docs(path: str) -> str:

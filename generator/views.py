@@ -145,3 +145,16 @@ def views(catalog: Catalog, warnings: list[Finding]) -> list[View]:
                 for paper in subsection.papers
             )
     return pages
+
+
+def output_sources(catalog: Catalog, taxonomy: str) -> dict[str, str]:
+    """The data file each per-record output is named after: where to shorten an id the file system refuses."""
+    sources = {}
+    for section in catalog.sections:
+        sources[routes.in_docs(routes.section(section.id))] = taxonomy
+        sources[routes.in_docs(routes.section_bibtex(section.id))] = taxonomy
+        for subsection in section.subsections:
+            sources[routes.in_docs(routes.subsection(section.id, subsection.id))] = taxonomy
+            sources[routes.in_docs(routes.subsection_bibtex(section.id, subsection.id))] = taxonomy
+    sources.update({routes.in_docs(routes.paper(paper.id)): paper.source for paper in catalog.papers})
+    return sources
