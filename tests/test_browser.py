@@ -11,7 +11,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, fresh_profile, require_chromium, serve
-from conftest import copy_project, generator
+from helpers import copy_project, generator
+
+pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 MODES = ("hosted", "offline")

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from conftest import copy_project, generator
+from helpers import REPO, copy_project, generator
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -65,8 +65,6 @@ def test_check_catches_a_record_edit_not_yet_built(project: Path):
 
 def test_committed_readme_and_nav_are_up_to_date():
     """`python -m generator build --check` passes on main (the README is committed)."""
-    from conftest import REPO
-
     result = generator(REPO, "build", "--check", check=False)
     assert result.returncode == 0, result.stderr
 
@@ -88,3 +86,4 @@ def test_deleted_record_loses_its_page_and_hand_written_pages_stay(project: Path
     manifest = json.loads((project / "docs" / ".generated.json").read_text("utf-8"))
     assert "docs/papers/grape.md" not in manifest["files"]
     assert "GRAPE" not in (project / "README.md").read_text("utf-8")
+
