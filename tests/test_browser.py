@@ -10,7 +10,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, fresh_profile, require_chromium, serve
+from benchmarks.chromium import CHROMIUM, LAUNCH_ARGS, serve
+from browser import ARTIFACTS, fresh_profile, require_chromium
 from helpers import copy_project, generator
 
 pytestmark = pytest.mark.browser
