@@ -1,4 +1,4 @@
-"""What a visitor waits for, measured in Debian's Chromium with the browser tests' harness.
+"""What a visitor waits for, measured in Debian's Chromium.
 
 - search: from opening the page and typing a query at once until its first result is
   shown (the worker fetches and builds its index meanwhile), and, with the index
@@ -13,14 +13,10 @@ from __future__ import annotations
 import gzip
 import re
 import statistics
-import sys
 import time
 from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "tests"))
-
-from browser import CHROMIUM, LAUNCH_ARGS, serve  # noqa: E402 - the harness lives with the tests
+from benchmarks.chromium import CHROMIUM, LAUNCH_ARGS, serve
 
 KEYSTROKE_ROUNDS = 3
 EXPLORER_DATA = re.compile(r'<script type="application/json" id="pl-explorer-data">(.*?)</script>', re.DOTALL)

@@ -21,7 +21,6 @@ import json
 import os
 import platform
 import random
-import re
 import shutil
 import socket
 import subprocess
@@ -212,14 +211,6 @@ def folder_size(folder: Path) -> int:
     return sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
 
 
-def _written(out: str) -> int:
-    return int(re.search(r"wrote (\d+) files", out).group(1))
-
-
-def _stages(out: str) -> dict[str, float]:
-    return {name: float(seconds) for name, seconds in re.findall(r"(\w+) ([\d.]+) s", out.split("stages: ")[1])}
-
-
 def _generated(root: Path) -> list[str]:
     """The generator's outputs as its manifest lists them, and mkdocs.yml, where it writes the nav."""
     return [*json.loads((root / MANIFEST).read_text("utf-8"))["files"], "mkdocs.yml"]
@@ -294,9 +285,11 @@ def _remove_generated(root: Path) -> None:
 def _measure(
     root: Path, work: Path, papers: int, keep: Path | None, in_browser: bool, serve: bool, repeat: int
 ) -> Measurement:
-    generator = [sys.executable, "-m", "generator", "--root", str(root), "build", "--timings"]
+    # --json: the run's counts and stage timings, as the generator reports them to programs.
+    generator = [sys.executable, "-m", "generator", "--root", str(root), "build", "--json"]
     cold, cold_mb, out_cold = timed(generator, root)
     unchanged, _, out_unchanged = timed(generator, root)
+    summary_cold, summary_unchanged = json.loads(out_cold), json.loads(out_unchanged)
     record = root / "entries" / "papers" / "paper-1.yaml"
     before = _snapshot(root)
     record.write_text(record.read_text("utf-8").replace("summary: ", "summary: Edited. ", 1), "utf-8")
@@ -334,10 +327,10 @@ def _measure(
         papers=papers,
         cold=cold,
         cold_mb=cold_mb,
-        cold_written=_written(out_cold),
+        cold_written=summary_cold["written"],
         unchanged=unchanged,
-        unchanged_written=_written(out_unchanged),
-        stages=_stages(out_cold),
+        unchanged_written=summary_unchanged["written"],
+        stages=summary_cold["stages"],
         edit=edit,
         edit_written=written,
         edit_rewrote_unchanged=[path for path in written if path in before and before[path][1] == after[path][1]],

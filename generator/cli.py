@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import sys
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
 
 from .audit import audit_html, audit_site, theme_inline_scripts
-from .build import Project, generate, load_catalog
+from .build import BuildResult, Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
 from .importer import ImportError_, import_markdown, write_import
 from .linkcheck import ALLOW_PRIVATE_OPTION, CheckSettings, LinkChecker, report
@@ -24,17 +26,36 @@ from .validate import suggest, validate
 from .write import WriteError
 
 
+def build_summary(result: BuildResult, *, check: bool = False) -> dict[str, Any]:
+    """What a build did, for programs: counts, each stage's seconds and, in check mode, the stale files."""
+    summary: dict[str, Any] = {
+        "papers": len(result.catalog.papers),
+        "written": len(result.report.written),
+        "removed": len(result.report.removed),
+        "warnings": len(result.warnings),
+        "stages": dict(result.times),
+    }
+    if check:
+        summary["stale"] = list(result.report.stale)
+    return summary
+
+
 def _build(args: argparse.Namespace) -> int:
     result = generate(Project(Path(args.root)), check=args.check)
     for warning in result.warnings if args.verbose else []:
         print(warning, file=sys.stderr)
     report = result.report
+    if args.json:
+        # stdout holds the JSON alone; messages for people stay on stderr.
+        print(json.dumps(build_summary(result, check=args.check), indent=2))
+    if args.check and report.stale:
+        print("stale generated files (run `python -m generator build`):", file=sys.stderr)
+        for path in report.stale:
+            print(f"  {path}", file=sys.stderr)
+        return 1
+    if args.json:
+        return 0
     if args.check:
-        if report.stale:
-            print("stale generated files (run `python -m generator build`):", file=sys.stderr)
-            for path in report.stale:
-                print(f"  {path}", file=sys.stderr)
-            return 1
         print(f"up to date: {len(result.catalog.papers)} papers")
         return 0
     print(
@@ -216,6 +237,11 @@ def parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--verbose", action="store_true", help="also print data warnings")
     build.add_argument("--timings", action="store_true", help="also print the seconds each stage took")
+    build.add_argument(
+        "--json",
+        action="store_true",
+        help="print a JSON summary instead (papers, files written and removed, warnings, stage seconds)",
+    )
     build.set_defaults(run=_build)
 
     check = commands.add_parser("validate", help="check every record, the taxonomy and cross-record rules")

@@ -1,63 +1,23 @@
-"""Shared fixtures: a throw-away copy of the project, and real generator and MkDocs runs."""
+"""Fixtures, the Hypothesis profiles, and screenshots of failed browser tests.
+
+Shared helpers live in helpers.py; this file holds only what pytest itself picks up.
+"""
 
 from __future__ import annotations
 
 import os
-import re
-import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
-REPO = Path(__file__).resolve().parents[1]
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-# Copies of shared/seeds/001 (the canonical list, mis-decoded on its way) and 003
-# (the same list as a browser renders it, every character right).
-SEED_LIST = FIXTURES / "seed-list-mojibake.md"
-SEED_RENDERED = FIXTURES / "seed-list-rendered.txt"
-GENERATED_IN_DOCS = {"index.md", "sections", "papers", ".generated.json"}
+from helpers import REPO, copy_project, mkdocs_build
 
-
-def copy_project(destination: Path) -> Path:
-    """Copy the project's sources (not its generated pages) to ``destination``."""
-    destination.mkdir(parents=True, exist_ok=True)
-    for name in ("mkdocs.yml", "README.md", "CONTRIBUTING.md", "pyproject.toml"):
-        shutil.copy2(REPO / name, destination / name)
-    shutil.copytree(REPO / "entries", destination / "entries")
-    shutil.copytree(REPO / "generator", destination / "generator", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(
-        REPO / "docs",
-        destination / "docs",
-        ignore=lambda folder, names: (
-            [n for n in names if n in GENERATED_IN_DOCS] if Path(folder) == REPO / "docs" else []
-        ),
-    )
-    return destination
-
-
-def run(
-    args: list[str], cwd: Path, check: bool = True, env: dict | None = None, timeout: int = 600
-) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
-    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=full_env, timeout=timeout)
-    if check and result.returncode != 0:
-        raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
-    return result
-
-
-def generator(root: Path, *args: str, check: bool = True, env: dict | None = None):
-    return run([sys.executable, "-m", "generator", "--root", str(root), *args], cwd=root, check=check, env=env)
-
-
-def mkdocs_build(root: Path, site: Path | None = None, check: bool = True):
-    site = site or root / "site"
-    return run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
-        cwd=root,
-        check=check,
-    )
+# Property tests draw few examples day to day and many on CI, where time is cheaper
+# than a missed case. A test that sets max_examples itself keeps its own count.
+settings.register_profile("dev", max_examples=40)
+settings.register_profile("ci", max_examples=600)
+settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
 @pytest.fixture
@@ -75,7 +35,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.hookimpl(hookwrapper=True)
-def pytest_runtest_makereport(item: pytest.Item, call):
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]):  # type: ignore[no-untyped-def]
     """Save a screenshot next to the test report when a browser test fails."""
     outcome = yield
     report = outcome.get_result()
@@ -85,25 +45,3 @@ def pytest_runtest_makereport(item: pytest.Item, call):
         folder.mkdir(parents=True, exist_ok=True)
         name = "".join(char if char.isalnum() or char in "-_." else "_" for char in item.nodeid)
         page.screenshot(path=str(folder / f"{name}.png"), full_page=True)
-
-
-# What LaTeX prints for each escape the BibTeX export writes. Written out here because
-# neither pybtex's LaTeX reader nor latexcodec knows \textbraceleft{}, \textbackslash{} or \$.
-LATEX_TEXT = {
-    r"\textbackslash{}": "\\",
-    r"\textbraceleft{}": "{",
-    r"\textbraceright{}": "}",
-    r"\textasciitilde{}": "~",
-    r"\textasciicircum{}": "^",
-    r"\%": "%",
-    r"\&": "&",
-    r"\$": "$",
-    r"\#": "#",
-    r"\_": "_",
-}
-_LATEX_ESCAPE = re.compile("|".join(re.escape(command) for command in LATEX_TEXT))
-
-
-def latex_text(value: str) -> str:
-    """A BibTeX field value as the text LaTeX prints: the export's escapes undone, in one pass."""
-    return _LATEX_ESCAPE.sub(lambda match: LATEX_TEXT[match.group()], value)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import generator, mkdocs_build
+from helpers import generator, mkdocs_build
 
 
 def _break(project: Path, name: str, text: str) -> Path:

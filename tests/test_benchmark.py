@@ -11,9 +11,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from benchmarks.scale import PAGE_BEGIN, PAGE_END
 from browser import require_chromium
-from conftest import REPO
+from helpers import REPO
+
+# Whole builds at a small N, then search and the explorer in Chromium.
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
 
 def test_scale_benchmark_runs_at_small_n(tmp_path: Path):

@@ -13,8 +13,8 @@ import bibtexparser
 import pytest
 import yaml
 
-from conftest import REPO
 from generator.indexes import FEED_COUNT
+from helpers import REPO
 
 PAPERS = {
     path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))

@@ -10,8 +10,11 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from browser import ARTIFACTS, CHROMIUM, LAUNCH_ARGS, fresh_profile, require_chromium, serve
-from conftest import copy_project, generator
+from benchmarks.chromium import CHROMIUM, LAUNCH_ARGS, serve
+from browser import ARTIFACTS, fresh_profile, require_chromium
+from helpers import copy_project, generator
+
+pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
 MODES = ("hosted", "offline")

@@ -6,7 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from conftest import copy_project, generator
+from helpers import REPO, copy_project, generator
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -65,8 +65,6 @@ def test_check_catches_a_record_edit_not_yet_built(project: Path):
 
 def test_committed_readme_and_nav_are_up_to_date():
     """`python -m generator build --check` passes on main (the README is committed)."""
-    from conftest import REPO
-
     result = generator(REPO, "build", "--check", check=False)
     assert result.returncode == 0, result.stderr
 
@@ -88,3 +86,25 @@ def test_deleted_record_loses_its_page_and_hand_written_pages_stay(project: Path
     manifest = json.loads((project / "docs" / ".generated.json").read_text("utf-8"))
     assert "docs/papers/grape.md" not in manifest["files"]
     assert "GRAPE" not in (project / "README.md").read_text("utf-8")
+
+
+def test_json_summary_reports_what_each_run_did(project: Path):
+    """`build --json` prints one JSON object on stdout: what programs (the benchmark) read."""
+    first = json.loads(generator(project, "build", "--json").stdout)
+    findings = json.loads(generator(project, "validate", "--format", "json").stdout)
+    assert first["papers"] == 42 and first["written"] > 42 and first["removed"] == 0
+    assert first["warnings"] == len(findings) > 0 and {f["severity"] for f in findings} == {"warning"}
+    assert list(first["stages"]) == ["load", "validate", "model", "render", "write"]
+    assert all(isinstance(seconds, float) and seconds >= 0 for seconds in first["stages"].values())
+    assert "stale" not in first
+
+    (project / "entries" / "papers" / "grape.yaml").unlink()
+    again = json.loads(generator(project, "build", "--json").stdout)
+    assert again["papers"] == 41 and again["removed"] == 1 and 0 < again["written"] < first["written"]
+
+    readme = project / "README.md"
+    readme.write_text(readme.read_text("utf-8") + "\nhand edit\n", "utf-8")
+    stale = generator(project, "build", "--check", "--json", check=False)
+    assert stale.returncode == 1
+    assert json.loads(stale.stdout)["stale"] == ["README.md"]
+    assert "README.md" in stale.stderr, "people still read which files are stale"

@@ -11,7 +11,9 @@ import sys
 import time
 from pathlib import Path
 
-from conftest import copy_project, generator, mkdocs_build, run
+import pytest
+
+from helpers import copy_project, generator, mkdocs_build, run
 
 
 def _snapshot(root: Path) -> dict[str, str]:
@@ -19,6 +21,7 @@ def _snapshot(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
+@pytest.mark.slow
 def test_a_build_killed_at_any_moment_leaves_old_or_new_files(project: Path):
     generator(project, "build")
     old = _snapshot(project)
@@ -56,6 +59,7 @@ def test_a_build_killed_at_any_moment_leaves_old_or_new_files(project: Path):
     assert not [p for p in final if p.endswith(".tmp")], "the next build removes a killed run's temporaries"
 
 
+@pytest.mark.slow
 def test_the_site_build_is_reproducible(tmp_path: Path):
     first, second = copy_project(tmp_path / "a"), copy_project(tmp_path / "b")
     mkdocs_build(first)

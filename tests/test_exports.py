@@ -22,10 +22,10 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from pybtex.bibtex.utils import split_name_list
 
-from conftest import latex_text
 from generator.exports import bibtex_entry
 from generator.model import Author, Catalog, Link, Paper, Section, Subsection, Tag
 from generator.render import render_all
+from helpers import latex_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 LIST_TITLE = "Test List"
@@ -139,7 +139,7 @@ any_text = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(title=any_text, author=any_text, summary=any_text, tag_title=any_text, list_title=any_text)
 def test_any_text_gives_a_well_formed_feed(title: str, author: str, summary: str, tag_title: str, list_title: str):
     paper = _paper(title=title, authors=_authors(author), summary=summary)
@@ -237,7 +237,7 @@ BIBTEX_NASTY = [
 bib_text = st.lists(st.one_of(st.sampled_from(BIBTEX_NASTY), st.text(max_size=6)), min_size=1, max_size=6).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(
     title=bib_text,
     names=st.lists(bib_text, max_size=4),
@@ -333,7 +333,7 @@ def test_an_unsafe_first_link_is_skipped_for_the_next_safe_one():
     assert "url" not in _only_entry(_paper("unsafe", links=links[:1]))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(path=st.text(max_size=30))
 def test_any_url_reads_back_as_the_same_address(path: str):
     url = "https://example.org/" + path

@@ -12,9 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO
-from generator.cli import parser
 from generator.validate import paper_schema
+from helpers import REPO, generator
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
 ISSUE_FORM = REPO / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
@@ -84,9 +83,6 @@ def test_every_job_has_least_privilege_permissions():
             assert writes <= {"pages", "id-token"}, (path.name, job_name, writes)
 
 
-SUBCOMMANDS = set(parser()._subparsers._group_actions[0].choices)
-
-
 @pytest.mark.parametrize("command", sorted({step["run"] for _, _, step in _steps() if "run" in step}))
 def test_every_command_a_workflow_runs_exists(command: str):
     for part in command.split("&&"):
@@ -95,7 +91,8 @@ def test_every_command_a_workflow_runs_exists(command: str):
             assert words[1] == "apt-get", part
             continue
         if words[:3] == ["python", "-m", "generator"]:
-            assert words[3] in SUBCOMMANDS, part
+            # argparse answers --help for a command it has and refuses one it does not.
+            assert generator(REPO, words[3], "--help", check=False).returncode == 0, part
         elif words[:3] == ["python", "-m", "pip"]:
             assert words[3:5] == ["install", "-e"], part
         elif words[0] == "bash":

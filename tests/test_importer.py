@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, SEED_LIST, SEED_RENDERED, generator
 from generator.importer import import_markdown, write_import
 from generator.text import looks_mis_decoded
+from helpers import REPO, SEED_LIST, SEED_RENDERED, generator
 
 ADDED = dt.date(2026, 11, 22)
 

@@ -19,9 +19,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import copy_project, generator, mkdocs_build
 from generator.audit import audit_html
 from generator.escape import RECORD_TAGS, record_html
+from helpers import copy_project, generator, mkdocs_build
 
 # Each passed the old validator and ran script, or covered the page, through SuperFences and attr_list.
 PAYLOAD = '<img src=x onerror="document.title=1">'
@@ -95,6 +95,7 @@ def test_most_hostile_records_pass_validation(hostile: Path):
     assert len(accepted) >= len(HOSTILE_MARKDOWN) // 2
 
 
+@pytest.mark.slow
 def test_site_from_hostile_records_has_no_live_markup(hostile: Path):
     mkdocs_build(hostile)
     assert _audit(hostile, hostile / "site") == []
@@ -103,6 +104,7 @@ def test_site_from_hostile_records_has_no_live_markup(hostile: Path):
     assert PAYLOAD in _visible_text(hostile / "site" / "papers" / first / "index.html")
 
 
+@pytest.mark.slow
 def test_exports_from_hostile_records_have_no_live_markup(hostile: Path, tmp_path: Path):
     single = tmp_path / "list.html"
     generator(hostile, "export-offline", str(single), "--single-file")
@@ -168,7 +170,7 @@ PIECES = [
 markdown_text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=5)), min_size=1, max_size=12).map("".join)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(text=markdown_text)
 def test_record_html_keeps_only_the_allowed_tags(text: str):
     html_text = record_html(text)

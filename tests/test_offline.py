@@ -6,11 +6,13 @@ import re
 import zipfile
 from pathlib import Path
 
+import pytest
 import yaml
 
-from conftest import REPO, generator
+from helpers import REPO, generator
 
 
+@pytest.mark.slow
 def test_zip_holds_the_whole_offline_site(project: Path, tmp_path: Path):
     out = tmp_path / "neurips-2025"
     generator(project, "export-offline", str(out), "--zip")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 
-from conftest import REPO
 from generator import related
 from generator.build import Project, load_catalog
 from generator.model import Catalog
+from helpers import REPO
 
 
 def _catalog() -> Catalog:

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO, copy_project, generator, mkdocs_build
 from generator import routes
 from generator.sitelinks import broken_links, site_url_of
+from helpers import REPO, copy_project, generator, mkdocs_build
 
 PAPER_ROUTE_LINE = '_PAPER = "papers/{paper}.md"'
 

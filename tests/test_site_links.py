@@ -13,7 +13,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, generator
 from generator.sitelinks import (
     VIA_SCRIPT,
     VIA_SEARCH,
@@ -24,6 +23,7 @@ from generator.sitelinks import (
     script_links,
     site_url_of,
 )
+from helpers import REPO, copy_project, generator
 
 SITE_URL = "https://example.org/list/"
 

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import REPO
 from generator.importer import import_markdown
 from generator.load import Document, RawData
 from generator.model import build_catalog
 from generator.render import render_all
 from generator.vocabulary import PRESENTATIONS, award_label
+from helpers import REPO
 
 
 def test_schema_offers_exactly_the_vocabularys_presentations():

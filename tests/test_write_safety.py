@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project, generator, mkdocs_build, run
 from generator.findings import DataError
 from generator.routes import is_output_location
 from generator.write import sync_outputs
+from helpers import copy_project, generator, mkdocs_build, run
 
 MANIFEST = "docs/.generated.json"
 SECRET = "SECRET-TOKEN-7f3a\n"
@@ -74,7 +74,7 @@ PLANTED = {
 }
 
 
-@pytest.mark.parametrize("runner", ["generator", "mkdocs"])
+@pytest.mark.parametrize("runner", ["generator", pytest.param("mkdocs", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("case", sorted(PLANTED))
 def test_a_planted_manifest_deletes_and_writes_nothing(tmp_path: Path, case: str, runner: str):
     project = copy_project(tmp_path / "project")
@@ -90,7 +90,7 @@ def test_a_planted_manifest_deletes_and_writes_nothing(tmp_path: Path, case: str
     assert _tree(tmp_path) == before
 
 
-@pytest.mark.parametrize("runner", ["generator", "mkdocs"])
+@pytest.mark.parametrize("runner", ["generator", pytest.param("mkdocs", marks=pytest.mark.slow)])
 def test_a_manifest_entry_that_is_a_link_is_refused(tmp_path: Path, runner: str):
     project = copy_project(tmp_path / "project")
     generator(project, "build")
@@ -208,7 +208,7 @@ LINKS = {
 }
 
 
-@pytest.mark.parametrize("runner", ["generator", "mkdocs"])
+@pytest.mark.parametrize("runner", ["generator", pytest.param("mkdocs", marks=pytest.mark.slow)])
 @pytest.mark.parametrize("case", sorted(LINKS))
 def test_symbolic_links_are_refused_before_anything_is_written(tmp_path: Path, case: str, runner: str):
     project = copy_project(tmp_path / "project")

@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
-from conftest import REPO, copy_project, generator, run
+from helpers import REPO, copy_project, generator, run
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,128 @@
+"""What the tests share: a throw-away copy of the project, and real generator and MkDocs runs.
+
+A plain module (not conftest.py) so that tests import it like any other code.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+from generator.cli import main as generator_main
+
+REPO = Path(__file__).resolve().parents[1]
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+# Copies of shared/seeds/001 (the canonical list, mis-decoded on its way) and 003
+# (the same list as a browser renders it, every character right).
+SEED_LIST = FIXTURES / "seed-list-mojibake.md"
+SEED_RENDERED = FIXTURES / "seed-list-rendered.txt"
+GENERATED_IN_DOCS = {"index.md", "sections", "papers", ".generated.json"}
+
+
+def copy_project(destination: Path) -> Path:
+    """Copy the project's sources (not its generated pages) to ``destination``."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for name in ("mkdocs.yml", "README.md", "CONTRIBUTING.md", "pyproject.toml"):
+        shutil.copy2(REPO / name, destination / name)
+    shutil.copytree(REPO / "entries", destination / "entries")
+    shutil.copytree(REPO / "generator", destination / "generator", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(
+        REPO / "docs",
+        destination / "docs",
+        ignore=lambda folder, names: (
+            [n for n in names if n in GENERATED_IN_DOCS] if Path(folder) == REPO / "docs" else []
+        ),
+    )
+    return destination
+
+
+def run(
+    args: list[str], cwd: Path, check: bool = True, env: dict[str, str] | None = None, timeout: int = 600
+) -> subprocess.CompletedProcess[str]:
+    """Run a command to its end; with ``check``, fail the test with its output when it fails."""
+    full_env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", **(env or {})}
+    result = subprocess.run(args, cwd=cwd, capture_output=True, text=True, env=full_env, timeout=timeout)
+    if check and result.returncode != 0:
+        raise AssertionError(f"{args} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+def generator(
+    root: Path, *args: str, check: bool = True, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m generator --root ROOT ARGS`, with its exit code, stdout and stderr.
+
+    It runs the CLI's own ``main`` in this process: the same code without half a second of
+    imports per call. With ``env`` it runs in a fresh interpreter instead, the only way to
+    give a run another hash seed, time zone or locale.
+    """
+    argv = ["--root", str(root), *args]
+    if env is not None:
+        return run([sys.executable, "-m", "generator", *argv], cwd=root, check=check, env=env)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    # No terminal, as for a subprocess without one: commands never stop to prompt.
+    with (
+        contextlib.redirect_stdout(stdout),
+        contextlib.redirect_stderr(stderr),
+        _stdin(io.StringIO()),
+    ):
+        try:
+            code = generator_main(argv)
+        except SystemExit as stop:  # argparse refuses bad arguments this way
+            code = stop.code if isinstance(stop.code, int) else 1
+    result = subprocess.CompletedProcess(
+        ["python", "-m", "generator", *argv], code, stdout.getvalue(), stderr.getvalue()
+    )
+    if check and code != 0:
+        raise AssertionError(f"{result.args} failed ({code}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+@contextlib.contextmanager
+def _stdin(replacement: io.StringIO) -> Iterator[None]:
+    """``sys.stdin`` replaced for the block (contextlib has redirects for the other two only)."""
+    saved = sys.stdin
+    sys.stdin = replacement
+    try:
+        yield
+    finally:
+        sys.stdin = saved
+
+
+def mkdocs_build(root: Path, site: Path | None = None, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """A real `mkdocs build --strict` of the project at ``root`` into ``site`` (default root/site)."""
+    site = site or root / "site"
+    return run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(root / "mkdocs.yml"), "-d", str(site)],
+        cwd=root,
+        check=check,
+    )
+
+
+# What LaTeX prints for each escape the BibTeX export writes. Written out here because
+# neither pybtex's LaTeX reader nor latexcodec knows \textbraceleft{}, \textbackslash{} or \$.
+LATEX_TEXT = {
+    r"\textbackslash{}": "\\",
+    r"\textbraceleft{}": "{",
+    r"\textbraceright{}": "}",
+    r"\textasciitilde{}": "~",
+    r"\textasciicircum{}": "^",
+    r"\%": "%",
+    r"\&": "&",
+    r"\$": "$",
+    r"\#": "#",
+    r"\_": "_",
+}
+_LATEX_ESCAPE = re.compile("|".join(re.escape(command) for command in LATEX_TEXT))
+
+
+def latex_text(value: str) -> str:
+    """A BibTeX field value as the text LaTeX prints: the export's escapes undone, in one pass."""
+    return _LATEX_ESCAPE.sub(lambda match: LATEX_TEXT[match.group()], value)
