@@ -23,7 +23,18 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # (the same list as a browser renders it, every character right).
 SEED_LIST = FIXTURES / "seed-list-mojibake.md"
 SEED_RENDERED = FIXTURES / "seed-list-rendered.txt"
-GENERATED_IN_DOCS = {"index.md", "sections", "papers", ".generated.json"}
+
+
+def _source_files(folder: str) -> list[str]:
+    """The files of ``folder`` a clean checkout has: tracked or new, never git-ignored (generated) ones."""
+    listed = subprocess.run(
+        ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", folder],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [name for name in listed.stdout.split("\0") if name and (REPO / name).is_file()]
 
 
 def copy_project(destination: Path) -> Path:
@@ -33,13 +44,9 @@ def copy_project(destination: Path) -> Path:
         shutil.copy2(REPO / name, destination / name)
     shutil.copytree(REPO / "entries", destination / "entries")
     shutil.copytree(REPO / "generator", destination / "generator", ignore=shutil.ignore_patterns("__pycache__"))
-    shutil.copytree(
-        REPO / "docs",
-        destination / "docs",
-        ignore=lambda folder, names: (
-            [n for n in names if n in GENERATED_IN_DOCS] if Path(folder) == REPO / "docs" else []
-        ),
-    )
+    for name in _source_files("docs"):
+        (destination / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(REPO / name, destination / name)
     return destination
 
 
