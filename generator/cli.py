@@ -309,7 +309,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        exit_code: int = args.run(args)
+        return exit_code
     except DataError as error:
         print(format_findings(error.findings, getattr(args, "format", "text")), file=sys.stderr)
         count = len(errors_in(error.findings))

@@ -353,7 +353,7 @@ def _ignore_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> None:
     return None
 
 
-class _ConfigLoader(SafeLoader):  # type: ignore[misc, valid-type]
+class _ConfigLoader(SafeLoader):  # type: ignore[misc]
     """mkdocs.yml's tags (``!ENV``, ``!!python/name:``) read as nothing: only plain keys are wanted."""
 
 
