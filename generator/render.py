@@ -17,7 +17,7 @@ from markupsafe import Markup
 
 from . import escape
 from .exports import bibtex_entry, bibtex_text, code_fence, paper_record, papers_csv, papers_json
-from .findings import Finding
+from .findings import Finding, Rule
 from .indexes import (
     FEED_COUNT,
     RECENT_COUNT,
@@ -77,7 +77,13 @@ def schema_fields(schema: dict) -> list[SchemaField]:
     ]
 
 
-QUALITY_RULES = ("no-authors", "generic-link", "venue-year", "no-paper-link", "shared-title-prefix")
+QUALITY_RULES = (
+    Rule.NO_AUTHORS,
+    Rule.GENERIC_LINK,
+    Rule.VENUE_YEAR,
+    Rule.NO_PAPER_LINK,
+    Rule.SHARED_TITLE_PREFIX,
+)
 
 
 @dataclass(frozen=True)
