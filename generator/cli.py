@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,7 +24,7 @@ from .offline import build_offline_site, write_single_file, zip_folder
 from .render import single_file_stylesheet
 from .scaffold import NewPaper, prompt_missing, write_new
 from .sitelinks import broken_links, site_url_of
-from .validate import suggest, validate
+from .validate import check_taxonomy, suggest, validate
 from .write import WriteError
 
 
@@ -96,7 +98,11 @@ def _import_markdown(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     entries = Path(args.root) / "entries"
-    taxonomy = load_entries(entries).taxonomy.data
+    raw_taxonomy = load_entries(entries).taxonomy
+    # The categories below are read from the taxonomy: it must be sound first.
+    if taxonomy_errors := errors_in(check_taxonomy(raw_taxonomy)[0]):
+        raise DataError(taxonomy_errors)
+    taxonomy = raw_taxonomy.data
     categories = [
         (f"{section['id']}/{sub['id']}", f"{section['title']} › {sub['title']}")
         for section in taxonomy["sections"]
@@ -307,10 +313,19 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Whatever a message quotes, printing it must not fail on a terminal that cannot show it.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     try:
         exit_code: int = args.run(args)
         return exit_code
+    except BrokenPipeError:
+        # The reader (`| head`) stopped listening: send what is still buffered nowhere,
+        # as Python's documentation recommends, instead of failing again at exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
     except DataError as error:
         print(format_findings(error.findings, getattr(args, "format", "text")), file=sys.stderr)
         count = len(errors_in(error.findings))

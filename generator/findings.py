@@ -4,9 +4,52 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass
+from enum import StrEnum
 from typing import Literal
 
+from .text import escape_unprintable
+
 Severity = Literal["error", "warning"]
+
+
+class Rule(StrEnum):
+    """What kind of problem a finding is: a stable id for tools, the JSON output and the quality page."""
+
+    # The file itself.
+    FILE_NAME = "file-name"
+    FILE_SIZE = "file-size"
+    MISSING_FILE = "missing-file"
+    SYMLINK = "symlink"
+    UNREADABLE = "unreadable"
+    ENCODING = "encoding"
+    EMPTY_FILE = "empty-file"
+    # The YAML in it.
+    YAML_SYNTAX = "yaml-syntax"
+    YAML_TAG = "yaml-tag"
+    YAML_ALIAS = "yaml-alias"
+    YAML_KEY = "yaml-key"
+    DUPLICATE_KEY = "duplicate-key"
+    NESTING = "nesting"
+    # The values.
+    SCHEMA = "schema"
+    ID = "id"
+    DUPLICATE_ID = "duplicate-id"
+    UNKNOWN_CATEGORY = "unknown-category"
+    UNKNOWN_TAG = "unknown-tag"
+    CONTROL_CHARACTER = "control-character"
+    INVISIBLE_CHARACTER = "invisible-character"
+    NONCHARACTER = "noncharacter"
+    MIS_DECODED = "mis-decoded"
+    RAW_HTML = "raw-html"
+    IMAGE = "image"
+    UNSAFE_LINK = "unsafe-link"
+    DUPLICATE = "duplicate"
+    # Gaps the data-quality page lists (warnings).
+    NO_AUTHORS = "no-authors"
+    GENERIC_LINK = "generic-link"
+    VENUE_YEAR = "venue-year"
+    NO_PAPER_LINK = "no-paper-link"
+    SHARED_TITLE_PREFIX = "shared-title-prefix"
 
 
 @dataclass(frozen=True, order=True)
@@ -21,13 +64,14 @@ class Finding:
     rule: str = ""
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}"
+        # Messages quote record text: a terminal must see its escape sequences, not obey them.
+        return escape_unprintable(f"{self.path}:{self.line}:{self.column}: {self.severity}: {self.message}")
 
     def github(self) -> str:
         """A GitHub Actions workflow command, so the finding shows on the pull request's diff."""
         level = "error" if self.severity == "error" else "warning"
-        message = self.message.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-        path = self.path.replace(",", "%2C").replace(":", "%3A")
+        message = escape_unprintable(self.message).replace("%", "%25")
+        path = escape_unprintable(self.path).replace("%", "%25").replace(",", "%2C").replace(":", "%3A")
         return f"::{level} file={path},line={self.line},col={self.column}::{message}"
 
 
@@ -43,11 +87,27 @@ def errors_in(findings: list[Finding]) -> list[Finding]:
     return [finding for finding in findings if finding.severity == "error"]
 
 
+def _json_escape(char: str) -> str:
+    """A character as JSON's ``\\uXXXX`` escape (two, a surrogate pair, beyond the BMP)."""
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
 def format_findings(findings: list[Finding], style: str) -> str:
-    """Findings as text lines, GitHub annotations or a JSON document."""
+    """Findings as text lines, GitHub annotations or a JSON document.
+
+    Text and GitHub output show unprintable characters as escapes; JSON keeps every
+    string exact, writing those characters as ``\\uXXXX`` escapes so the document is safe
+    to print and still decodes to the original.
+    """
     ordered = sorted(findings)
     if style == "json":
-        return json.dumps([asdict(finding) for finding in ordered], indent=2, ensure_ascii=False)
+        text = json.dumps([asdict(finding) for finding in ordered], indent=2, ensure_ascii=False)
+        # json.dumps escapes C0 controls inside strings, so a raw line break is layout.
+        return "\n".join(escape_unprintable(line, _json_escape) for line in text.split("\n"))
     if style == "github":
         return "\n".join(finding.github() for finding in ordered)
     return "\n".join(str(finding) for finding in ordered)

@@ -6,7 +6,7 @@ Only this module touches the data files. It refuses what could hurt a build
 
 from __future__ import annotations
 
-import datetime as dt
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -14,8 +14,9 @@ from typing import Any
 
 import yaml
 
-from .findings import DataError, Finding
+from .findings import DataError, Finding, Rule
 from .paths import display_path, link_message, links_under
+from .text import character_name
 from .yamlio import SafeConstructor, SafeLoader
 
 MAX_FILE_BYTES = 200_000
@@ -81,17 +82,37 @@ class RawData:
 _STR = "tag:yaml.org,2002:str"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
 # Scalar types a record may hold; anything else (binary, sets, python objects) is refused.
 _OTHER_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null", "timestamp"))
 _KEY_TAGS = _OTHER_SCALARS | {_STR}
+_RESOLVER = yaml.resolver.Resolver()
+# Characters YAML itself refuses in a file (it accepts them only as escapes in quotes).
+_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
-def _refuse(display: str, node: yaml.Node, message: str) -> DataError:
-    mark = node.start_mark
-    return DataError([Finding(display, mark.line + 1, mark.column + 1, "error", message)])
+def _error(display: str, message: str, rule: Rule, line: int = 1, column: int = 1) -> DataError:
+    """A file that cannot be read, with the one place and reason why."""
+    return DataError([Finding(display, line, column, "error", message, rule)])
 
 
-def _too_deep(text: str) -> yaml.Mark | None:
+def _refuse(display: str, node: yaml.Node, message: str, rule: Rule) -> DataError:
+    return _error(display, message, rule, node.start_mark.line + 1, node.start_mark.column + 1)
+
+
+def _under(key_path: KeyPath) -> str:
+    """`` under 'links.0.url'``, to say where in the file a node sits; nothing at the top."""
+    return f" under '{'.'.join(map(str, key_path))}'" if key_path else ""
+
+
+def _short_tag(tag: str) -> str:
+    return tag.replace("tag:yaml.org,2002:", "!!")
+
+
+_SCALAR_KINDS = {"int": "a whole number", "float": "a decimal number", "bool": "true or false", "null": "empty"}
+
+
+def _too_deep(text: str) -> Position | None:
     """Where ``text`` nests collections deeper than MAX_DEPTH, if it does.
 
     Every level needs an indicator character, so most files are cleared by counting
@@ -100,13 +121,20 @@ def _too_deep(text: str) -> yaml.Mark | None:
     if sum(text.count(indicator) for indicator in "[{-:?") <= MAX_DEPTH:
         return None
     depth = 0
-    for event in yaml.parse(text, Loader=SafeLoader):
-        if isinstance(event, yaml.CollectionStartEvent):
-            depth += 1
-            if depth > MAX_DEPTH:
-                return event.start_mark
-        elif isinstance(event, yaml.CollectionEndEvent):
-            depth -= 1
+    try:
+        for event in yaml.parse(text, Loader=SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH and (mark := event.start_mark):
+                    return (mark.line + 1, mark.column + 1)
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError as error:
+        # libyaml scans a flow collection ahead of its events, and stops at its own
+        # limit (1,000 levels) before this walk has seen the 101st.
+        if "nesting depth" in (error.problem or "") and error.problem_mark:
+            return (error.problem_mark.line + 1, error.problem_mark.column + 1)
+        raise
     return None
 
 
@@ -132,58 +160,108 @@ def _construct(root: yaml.Node, display: str) -> Any:
 
     Strings, the bulk of every record, are taken straight from their nodes; PyYAML's own
     constructor, which is pure Python even with the C parser, is only asked for the other
-    scalars. Dates stay ISO strings, as the records keep them. Aliases are refused because
-    they could expand exponentially in any later walk.
+    scalars. Dates stay the text they were written as (the schema checks them). Refused,
+    with the key they sit under: aliases, which could expand exponentially in any later
+    walk; explicit tags (``!!int abc``), which turn text into other types or make
+    constructors fail; keys that are not plain words; and a key written twice, of which
+    YAML would silently keep the last.
     """
     scalars = SafeConstructor()
     seen: set[int] = set()
 
-    def build(node: yaml.Node) -> Any:
+    def build(node: yaml.Node, key_path: KeyPath) -> Any:
         if id(node) in seen:
             raise _refuse(
-                display, node, "YAML anchors and aliases (&name, *name) are not allowed in records; write the value out"
+                display,
+                node,
+                f"YAML anchors and aliases (&name, *name) are not allowed in data files{_under(key_path)}; "
+                "write the value out",
+                Rule.YAML_ALIAS,
             )
         seen.add(id(node))
-        tag = node.tag
-        if tag == _STR:
+        refuse_explicit_tag(node, key_path)
+        if isinstance(node, yaml.MappingNode):
+            return build_mapping(node, key_path)
+        if isinstance(node, yaml.SequenceNode):
+            return [build(item, (*key_path, index)) for index, item in enumerate(node.value)]
+        if node.tag == _STR or node.tag == _TIMESTAMP:
             return node.value
-        if tag == _MAP:
-            mapping: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
-                    raise _refuse(display, key_node, "a key must be a plain word, such as title or authors")
-                key = key_node.value if key_node.tag == _STR else str(scalars.construct_object(key_node))
-                mapping[key] = build(value_node)
-            return mapping
-        if tag == _SEQ:
-            return [build(item) for item in node.value]
-        if tag in _OTHER_SCALARS:
-            value = scalars.construct_object(node)
-            return value.isoformat() if isinstance(value, dt.date) else value
-        raise _refuse(
-            display,
-            node,
-            f"YAML syntax: could not determine a constructor for the tag {tag!r}; "
-            "YAML tags are not allowed, write a plain value",
-        )
+        return build_scalar(node, key_path)
 
-    return build(root)
+    def build_mapping(node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
+        mapping: dict[str, Any] = {}
+        lines: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
+                raise _refuse(
+                    display,
+                    key_node,
+                    f"a key{_under(key_path)} must be a plain word, such as title or authors",
+                    Rule.YAML_KEY,
+                )
+            # The key as written: `yes:` is the word yes, not True.
+            key = key_node.value
+            line = key_node.start_mark.line + 1
+            if key in lines:
+                raise _refuse(
+                    display,
+                    key_node,
+                    f"'{'.'.join(map(str, (*key_path, key)))}' is written twice, on lines {lines[key]} and {line}; "
+                    "YAML would silently keep only the last, so delete or merge one",
+                    Rule.DUPLICATE_KEY,
+                )
+            lines[key] = line
+            mapping[key] = build(value_node, (*key_path, key))
+        return mapping
+
+    def build_scalar(node: yaml.Node, key_path: KeyPath) -> Any:
+        if node.tag not in _OTHER_SCALARS:
+            raise _refuse(display, node, _tag_message(node, key_path), Rule.YAML_TAG)
+        # PyYAML's constructors fail in many ways on odd numbers (`0b_`, `._`, 5,000 digits),
+        # and no way of theirs may end the run: any failure is the value's fault.
+        try:
+            return scalars.construct_object(node)
+        except Exception:
+            kind = _SCALAR_KINDS.get(_short_tag(node.tag)[2:], _short_tag(node.tag))
+            raise _refuse(
+                display,
+                node,
+                f"{node.value[:40]!r}{_under(key_path)} cannot be read as {kind}; put it in quotes if it is text",
+                Rule.YAML_SYNTAX,
+            ) from None
+
+    def refuse_explicit_tag(node: yaml.Node, key_path: KeyPath) -> None:
+        """Refuse a tag that differs from the one YAML would infer; ``!!str`` only says "text", so it may stay."""
+        if isinstance(node, yaml.ScalarNode):
+            # PyYAML's resolver is untyped; it returns the tag as a string.
+            implicit = (
+                _RESOLVER.resolve(yaml.ScalarNode, node.value, (True, False))  # type: ignore[no-untyped-call]
+                if not node.style
+                else _STR
+            )
+        else:
+            implicit = _MAP if isinstance(node, yaml.MappingNode) else _SEQ
+        if node.tag not in (implicit, _STR):
+            raise _refuse(display, node, _tag_message(node, key_path), Rule.YAML_TAG)
+
+    return build(root, ())
+
+
+def _tag_message(node: yaml.Node, key_path: KeyPath) -> str:
+    return (
+        f"YAML syntax: the tag {_short_tag(node.tag)!r}{_under(key_path)} is not allowed; "
+        "YAML tags are not allowed in data files, write the plain value (in quotes if it is text)"
+    )
 
 
 def _read_text(path: Path, display: str) -> str:
     size = path.stat().st_size
     if size > MAX_FILE_BYTES:
-        raise DataError(
-            [
-                Finding(
-                    display,
-                    1,
-                    1,
-                    "error",
-                    f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
-                    "for a data file; shorten the summary or split the record",
-                )
-            ]
+        raise _error(
+            display,
+            f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit "
+            "for a data file; shorten the summary or split the record",
+            Rule.FILE_SIZE,
         )
     raw = path.read_bytes()
     try:
@@ -191,44 +269,44 @@ def _read_text(path: Path, display: str) -> str:
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
         column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
-        raise DataError(
-            [Finding(display, line, column, "error", "file is not valid UTF-8; save it as UTF-8")]
-        ) from None
+        raise _error(display, "file is not valid UTF-8; save it as UTF-8", Rule.ENCODING, line, column) from None
 
 
 def load_document(path: Path, base: Path) -> Document:
     """Parse one YAML file with the safe loader; raise DataError with its location."""
     display = display_path(path, base)
     if path.is_symlink():
-        raise DataError([Finding(display, 1, 1, "error", link_message(path))])
+        raise _error(display, link_message(path), Rule.SYMLINK)
     text = _read_text(path, display)
+    if unprintable := _NOT_YAML_PRINTABLE.search(text):
+        start, char = unprintable.start(), unprintable.group()
+        raise _error(
+            display,
+            f"file contains the character {char!r} ({character_name(char)}), which YAML does not allow; delete it",
+            Rule.CONTROL_CHARACTER,
+            text.count("\n", 0, start) + 1,
+            start - (text.rfind("\n", 0, start) + 1) + 1,
+        )
     loader = SafeLoader(text)
     try:
-        if mark := _too_deep(text):
-            raise DataError(
-                [
-                    Finding(
-                        display,
-                        mark.line + 1,
-                        mark.column + 1,
-                        "error",
-                        f"values nest more than {MAX_DEPTH} levels deep; a record needs three",
-                    )
-                ]
+        if deep := _too_deep(text):
+            raise _error(
+                display,
+                f"values nest more than {MAX_DEPTH} levels deep, the limit; a record needs three",
+                Rule.NESTING,
+                *deep,
             )
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""):
-            raise DataError(
-                [Finding(display, 1, 1, "error", "file is empty; a record needs at least title and category")]
-            )
+            raise _error(display, "file is empty; a record needs at least title and category", Rule.EMPTY_FILE)
         data = _construct(node, display)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = error.problem or "invalid YAML"
-        raise DataError([Finding(display, line, column, "error", f"YAML syntax: {problem}")]) from None
+        raise _error(display, f"YAML syntax: {problem}", Rule.YAML_SYNTAX, line, column) from None
     except yaml.YAMLError as error:
-        raise DataError([Finding(display, 1, 1, "error", f"YAML syntax: {error}")]) from None
+        raise _error(display, f"YAML syntax: {error}", Rule.YAML_SYNTAX) from None
     finally:
         loader.dispose()
     return Document(path=path, display=display, data=data, text=text)
@@ -252,21 +330,17 @@ def load_entries(entries_dir: Path) -> RawData:
             findings.extend(error.findings)
             return None
         except OSError as error:
-            findings.append(Finding(display_path(path, base), 1, 1, "error", f"cannot read: {error.strerror}"))
+            findings.append(
+                Finding(display_path(path, base), 1, 1, "error", f"cannot read: {error.strerror}", Rule.UNREADABLE)
+            )
             return None
 
     taxonomy_path = entries_dir / TAXONOMY_FILE
     if not taxonomy_path.is_file():
-        raise DataError(
-            [
-                Finding(
-                    display_path(taxonomy_path, base),
-                    1,
-                    1,
-                    "error",
-                    "taxonomy file is missing; it lists the sections and subsections",
-                )
-            ]
+        raise _error(
+            display_path(taxonomy_path, base),
+            "taxonomy file is missing; it lists the sections and subsections",
+            Rule.MISSING_FILE,
         )
     taxonomy = attempt(taxonomy_path)
     tags_path = entries_dir / TAGS_FILE
@@ -282,6 +356,7 @@ def load_entries(entries_dir: Path) -> RawData:
                     1,
                     "error",
                     f"paper records end in .yaml; rename it to {path.stem}.yaml",
+                    Rule.FILE_NAME,
                 )
             )
         elif path.suffix == ".yaml":

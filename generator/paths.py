@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .findings import Finding
+from .findings import Finding, Rule
 
 LINK_PROBLEM = (
     "a symbolic link{target}, which could make the build read, publish or overwrite files outside the project"
@@ -39,7 +39,7 @@ def display_path(path: Path, base: Path) -> str:
 def links_under(folder: Path, base: Path) -> list[Finding]:
     """Every symbolic link at or below ``folder`` (not followed), as findings named relative to ``base``."""
     if folder.is_symlink():
-        return [Finding(display_path(folder, base), 1, 1, "error", link_message(folder))]
+        return [Finding(display_path(folder, base), 1, 1, "error", link_message(folder), Rule.SYMLINK)]
     findings = []
     pending = [folder]
     while pending:
@@ -51,7 +51,7 @@ def links_under(folder: Path, base: Path) -> list[Finding]:
         for entry in entries:
             path = Path(entry.path)
             if entry.is_symlink():
-                findings.append(Finding(display_path(path, base), 1, 1, "error", link_message(path)))
+                findings.append(Finding(display_path(path, base), 1, 1, "error", link_message(path), Rule.SYMLINK))
             elif entry.is_dir(follow_symlinks=False):
                 pending.append(path)
     return findings

@@ -4,11 +4,50 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 
 import ftfy
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# Slugs made from titles are cut here; hand-picked ids may go up to ID_LIMIT.
 MAX_ID_LENGTH = 60
+# An id is a file name and a URL path segment: long enough for any slug plus a "-2"
+# suffix, short enough for Windows' 260-character paths once nested under docs/.
+ID_LIMIT = 80
+# A one-character id tells a reader nothing in a URL, and is what a slug degenerates to
+# for a title such as "A: …" or "X"; two characters still allow names like "r1".
+ID_MINIMUM = 2
+# Names the site uses for its own pages and folders (docs/<name>.md, docs/<name>/, the
+# feed, MkDocs' search index and sitemap). Every id (paper, section, subsection, tag)
+# keeps clear of them, so no record can take over or shadow a page, whichever folder
+# its kind of page lives in today.
+RESERVED_IDS = frozenset(
+    {
+        "404",
+        "about",
+        "all",
+        "assets",
+        "authors",
+        "contributing",
+        "feed",
+        "highlights",
+        "index",
+        "papers",
+        "performance",
+        "quality",
+        "readme",
+        "search",
+        "sections",
+        "sitemap",
+        "stats",
+        "tags",
+    }
+)
+# Device names Windows refuses as a file name, whatever the extension: a record named
+# so could not be checked out there.
+WINDOWS_DEVICE_NAMES = frozenset(
+    {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))}
+)
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]+")
 _SLUG_DROP = re.compile(r"[^a-z0-9]+")
@@ -29,6 +68,21 @@ def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
     return "-".join(words)
 
 
+def id_problem(candidate: str) -> str | None:
+    """Why ``candidate`` cannot be an id, as the end of a sentence "id 'x' …"; None when it can."""
+    if not ID_PATTERN.match(candidate):
+        return "must be lowercase kebab-case (letters a-z, digits, single hyphens between them)"
+    if len(candidate) > ID_LIMIT:
+        return f"is {len(candidate)} characters long, over the limit of {ID_LIMIT}; shorten it"
+    if len(candidate) < ID_MINIMUM:
+        return f"is too short: an id needs at least {ID_MINIMUM} characters"
+    if candidate in RESERVED_IDS:
+        return f"is reserved: the site has its own '{candidate}' page or folder; choose another"
+    if candidate in WINDOWS_DEVICE_NAMES:
+        return "is a device name on Windows, where a file of that name cannot exist; choose another"
+    return None
+
+
 def title_prefix(title: str) -> str | None:
     """The short name before a colon ("Arnold" in "Arnold: Efficient …"), if any."""
     prefix, colon, _ = title.partition(":")
@@ -47,7 +101,7 @@ def paper_id_for(title: str, taken: set[str], shared_prefixes: frozenset[str] = 
     candidates = [slugify(prefix)] if usable and prefix else []
     candidates.append(slugify(title))
     for candidate in candidates:
-        if candidate and candidate not in taken:
+        if id_problem(candidate) is None and candidate not in taken:
             return candidate
     base = candidates[-1] or "paper"
     number = 2
@@ -90,3 +144,100 @@ def looks_mis_decoded(text: str) -> bool:
     if not MIS_DECODING_SHAPE.search(text):
         return False
     return any(marker in text for marker in MOJIBAKE_MARKERS) or repair_mojibake(text) != text
+
+
+# Control characters have no place in a record's text; a tab is white space and a line
+# break is allowed where Markdown is. U+2028/U+2029 end a line like a line break does.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# Code points that are no character at all, which XML (so the feed) and many tools cannot
+# hold: lone surrogates (only a "\ud800" escape makes one) and the 66 noncharacters.
+NONCHARACTERS = re.compile(
+    "[\ud800-\udfff\ufdd0-\ufdef"
+    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    + "]"
+)
+# Invisible format characters (Unicode category Cf: zero-width spaces and joiners,
+# bidirectional controls, the soft hyphen, the byte order mark, tag characters…) and the
+# other default-ignorable characters that show as nothing. They hide text from search and
+# the duplicate check, and the bidirectional ones make text display in another order
+# than it is stored. A test keeps this list in step with Python's Unicode database.
+INVISIBLE_CHARACTERS = re.compile(
+    "[\u00ad\u034f\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u17b4\u17b5\u180e"
+    "\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u206f\u3164\ufeff\uffa0\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
+    "\U000e0001\U000e0020-\U000e007f]"
+)
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ZERO_WIDTH_JOINER = "\u200d"
+
+
+def _joins_emoji(text: str, index: int) -> bool:
+    """True for a zero-width joiner inside an emoji sequence (👩‍💻), where it belongs."""
+    before, after = text[index - 1 : index], text[index + 1 : index + 2]
+    return (
+        text[index] == _ZERO_WIDTH_JOINER
+        and bool(before and after)
+        and (unicodedata.category(before) in ("So", "Sk") or before == "\ufe0f")
+        and unicodedata.category(after) == "So"
+    )
+
+
+def invisible_characters(text: str) -> list[str]:
+    """The invisible characters of ``text`` that do not belong there, in order."""
+    return [match.group() for match in INVISIBLE_CHARACTERS.finditer(text) if not _joins_emoji(text, match.start())]
+
+
+def character_name(char: str) -> str:
+    """``U+202E RIGHT-TO-LEFT OVERRIDE``: how a message names a character one cannot see."""
+    name = unicodedata.name(char, "")
+    return f"U+{ord(char):04X} {name}".rstrip()
+
+
+# Categories a terminal must never receive raw: controls (ANSI and OSC sequences start
+# with one), format characters, surrogates, private-use and unassigned code points, and
+# line or paragraph separators.
+_UNPRINTABLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+
+
+def repr_escape(char: str) -> str:
+    """``\\x1b``, ``\\u202e`` or ``\\U000e0041``: a character as Python's repr writes it."""
+    code = ord(char)
+    if code < 0x100:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code < 0x10000 else f"\\U{code:08x}"
+
+
+def escape_unprintable(text: str, escape: Callable[[str], str] = repr_escape) -> str:
+    """``text`` with every character a terminal could act on replaced by ``escape(char)``."""
+    if text.isascii() and text.isprintable():
+        return text
+    return "".join(escape(char) if unicodedata.category(char) in _UNPRINTABLE_CATEGORIES else char for char in text)
+
+
+# Letters of other scripts that look like Latin ones, for the duplicate check.
+# Compatibility decomposition (NFKD) already folds full-width, mathematical and other
+# compatibility forms; what it keeps apart are these, letters of their own that fonts
+# draw like Latin ones. Titles in this list are Latin-script, so a compact table of the
+# Cyrillic, Greek and Armenian look-alikes (after Unicode's confusables.txt) covers the
+# real threat without a dependency carrying the whole confusables database.
+_LOOK_ALIKES = str.maketrans(
+    "АВЕЅІЈКМНОРСТУХҮӀԚԜаеорсухѕіјһԁԛԝӏүкΑΒΕΖΗΙΚΜΝΟΡΤΥΧϹͿαορνυικχϲϳօսհոıȷɑɡ",
+    "ABESIJKMHOPCTYXYIQWaeopcyxsijhdqwlykABEZHIKMNOPTYXCJaopvuikxcjouhnijag",
+)
+
+_ASCII_CONTROLS = re.compile(r"[\x00-\x1f\x7f]")
+# Combining marks, and characters that print as nothing.
+_IGNORED_CATEGORIES = frozenset({"Mn", "Me", "Cc", "Cf", "Cs", "Co", "Cn"})
+
+
+def comparable_text(text: str) -> str:
+    """``text`` folded so that look-alike spellings compare equal.
+
+    Compatibility forms (NFKC), accents and other combining marks, invisible and other
+    non-printing characters, look-alike letters of other scripts, and case are folded away.
+    """
+    if text.isascii():
+        return _ASCII_CONTROLS.sub("", text).casefold()
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = "".join(char for char in decomposed if unicodedata.category(char) not in _IGNORED_CATEGORIES)
+    return unicodedata.normalize("NFKC", kept.translate(_LOOK_ALIKES).casefold())

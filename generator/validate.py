@@ -1,7 +1,9 @@
-"""Check the parsed data against the schema, the taxonomy and each other.
+"""Check the parsed data against the schemas, the taxonomy and each other.
 
 Every rule yields findings with the file, line and column of the offending value
-and, where one exists, the fix.
+and, where one exists, the fix. The schema check comes first, but a file that fails
+it is still checked further, so one run reports everything: no check after it may
+assume a type the schema has not confirmed.
 """
 
 from __future__ import annotations
@@ -22,17 +24,38 @@ if TYPE_CHECKING:
     import jsonschema
 
 from .escape import CODE_SPAN, is_safe_url
-from .findings import Finding
+from .findings import Finding, Rule
 from .links import arxiv_id, generic_page, link_kind, openreview_id, venue_year_of
-from .load import Document, RawData
-from .text import ID_PATTERN, MIS_DECODING_SHAPE, looks_mis_decoded, title_prefix
+from .load import Document, KeyPath, RawData
+from .text import (
+    BIDI_CONTROLS,
+    CONTROL_CHARACTERS,
+    ID_PATTERN,
+    INVISIBLE_CHARACTERS,
+    NONCHARACTERS,
+    character_name,
+    comparable_text,
+    id_problem,
+    invisible_characters,
+    looks_mis_decoded,
+    title_prefix,
+)
 
-SCHEMA_RESOURCE = "schema/paper.schema.json"
+# One JSON Schema per kind of data file, beside this module.
+PAPER, TAXONOMY, TAGS = "paper", "taxonomy", "tags"
+_ROOT_NAMES = {PAPER: "record", TAXONOMY: "taxonomy", TAGS: "tags.yml"}
 
 
 @cache
+def schema(name: str) -> dict[str, Any]:
+    """The JSON Schema for one kind of data file: ``paper``, ``taxonomy`` or ``tags``."""
+    text = resources.files(__package__).joinpath(f"schema/{name}.schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
 def paper_schema() -> dict[str, Any]:
-    return json.loads(resources.files(__package__).joinpath(SCHEMA_RESOURCE).read_text("utf-8"))
+    return schema(PAPER)
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -46,29 +69,56 @@ def _is_iso_date(value: str) -> bool:
         return False
 
 
+def _has_float(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, float):
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
+
+
 @cache
-def paper_gate() -> Callable[[Any], Any]:
-    """The schema compiled to Python code: microseconds per record, but it stops at the first error.
+def schema_gate(name: str) -> Callable[[Any], bool]:
+    """A fast yes/no for a schema: the schema compiled to Python code, microseconds per file.
 
-    fastjsonschema has no 2020-12 mode; the schema keeps to keywords that draft 2019-09,
-    the mode it picks, reads the same way.
+    fastjsonschema has no 2020-12 mode; the schemas keep to keywords that draft 2019-09,
+    the mode it picks, reads the same way. It takes 2025.0 for an integer, as JSON does;
+    a YAML float is never right where the schemas want a number, so data holding one
+    always goes to the precise validator.
     """
-    return fastjsonschema.compile(paper_schema(), formats={"date": _is_iso_date})
+    compiled = fastjsonschema.compile(schema(name), formats={"date": _is_iso_date})
+
+    def passes(data: Any) -> bool:
+        if _has_float(data):
+            return False
+        try:
+            compiled(data)
+        except fastjsonschema.JsonSchemaException:
+            return False
+        return True
+
+    return passes
+
+
+def _strict_integer(checker: Any, instance: Any) -> bool:
+    return isinstance(instance, int) and not isinstance(instance, bool)
 
 
 @cache
-def paper_validator() -> jsonschema.protocols.Validator:
-    """jsonschema, which lists every error with its path, for the records the gate rejects.
-
-    It must accept exactly the records ``paper_gate`` accepts: a record the gate lets
-    through is never shown to this validator.
-    """
+def schema_validator(name: str) -> jsonschema.protocols.Validator:
+    """jsonschema, which lists every error with its path, for the files the gate rejects."""
     import jsonschema
 
-    schema = paper_schema()
-    validator_class = jsonschema.validators.validator_for(schema)
-    validator_class.check_schema(schema)
-    return validator_class(schema, format_checker=validator_class.FORMAT_CHECKER)
+    loaded = schema(name)
+    base = jsonschema.validators.validator_for(loaded)
+    base.check_schema(loaded)
+    strict = jsonschema.validators.extend(base, type_checker=base.TYPE_CHECKER.redefine("integer", _strict_integer))
+    return strict(loaded, format_checker=base.FORMAT_CHECKER)
 
 
 def suggest(value: str, choices: list[str]) -> str:
@@ -77,155 +127,288 @@ def suggest(value: str, choices: list[str]) -> str:
     return f"; did you mean '{close[0]}'?" if close else ""
 
 
-def _schema_message(error: jsonschema.ValidationError) -> str:
+def _shown(value: Any, limit: int = 60) -> str:
+    """A value as a message quotes it: its repr (which escapes control characters), cut short."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+_KINDS = {bool: "boolean", int: "integer", float: "number", str: "string", list: "list", dict: "mapping"}
+_SCHEMA_KINDS = {"array": "list", "object": "mapping"}
+_URL_FIELDS = frozenset({"url", "site_url", "repository"})
+
+
+def _kind(value: Any) -> str:
+    return "null (an empty value)" if value is None else _KINDS.get(type(value), type(value).__name__)
+
+
+def _type_message(field: str, error: jsonschema.ValidationError) -> str:
+    expected = error.validator_value if isinstance(error.validator_value, str) else "/".join(error.validator_value)
+    message = f"'{field}' must be of type {_SCHEMA_KINDS.get(expected, expected)}, not {_kind(error.instance)}"
+    if error.instance is None:
+        return message + "; write a value or delete the line"
+    if expected == "string" and not isinstance(error.instance, list | dict):
+        return message + "; put the value in quotes"
+    if expected == "integer" and isinstance(error.instance, float):
+        return message + "; write a whole number, without a decimal point"
+    if expected == "array" and isinstance(error.instance, str | int | float | bool):
+        return message + "; write it as a list, one '- item' per line"
+    return message
+
+
+_UNITS: dict[type, str] = {str: "characters", list: "items", dict: "entries"}
+
+
+def _size_message(field: str, error: jsonschema.ValidationError) -> str:
+    """Every "too long" or "too short" message names the limit."""
+    limit, instance = error.validator_value, error.instance
+    size = len(instance) if isinstance(instance, str | list | dict) else 0
+    unit = _UNITS.get(type(instance), "")
+    if error.validator.startswith("max"):
+        return f"'{field}' is too long: {size:,} {unit}, over the limit of {limit:,}; shorten it"
+    if limit == 1:
+        return f"'{field}' must not be empty"
+    return f"'{field}' is too short: {size:,} {unit}, under the minimum of {limit:,}"
+
+
+def _pattern_message(field: str, key_path: KeyPath, error: jsonschema.ValidationError) -> str:
+    last = key_path[-1] if key_path else ""
+    if error.validator_value == "\\S":
+        return f"'{field}' must not be blank"
+    if last == "url":
+        return f"link URL {_shown(error.instance)} must start with http:// or https://"
+    if last in _URL_FIELDS:
+        return f"'{field}' is {_shown(error.instance)}; it must be an http:// or https:// URL"
+    described = error.schema.get("description") or f"it must match {error.validator_value}"
+    return f"'{field}' is {_shown(error.instance)}, not in the expected form; {described}"
+
+
+def _schema_message(error: jsonschema.ValidationError, key_path: KeyPath, root: str) -> str:
     """A contributor-facing sentence for a schema violation."""
-    field = ".".join(str(part) for part in error.absolute_path) or "record"
-    properties = list(paper_schema()["properties"])
+    field = ".".join(map(str, key_path)) or root
+    properties: dict[str, Any] = error.schema.get("properties", {})
     if error.validator == "required":
-        missing = error.message.split("'")[1]
-        description = paper_schema()["properties"][missing]["description"]
-        return f"missing required field '{missing}': {description}"
-    if error.validator == "additionalProperties" and not error.absolute_path:
+        missing = next(name for name in error.validator_value if name not in error.instance)
+        description = properties.get(missing, {}).get("description", "")
+        where = f" in '{field}'" if key_path else ""
+        return f"missing required field '{missing}'{where}: {description}"
+    if error.validator == "additionalProperties":
         unknown = sorted(set(error.instance) - set(properties))
-        hints = "".join(suggest(name, properties) for name in unknown[:1])
-        return f"unknown field {', '.join(repr(name) for name in unknown)}{hints}"
+        where = f" in '{'.'.join(map(str, key_path[:-1]))}'" if len(key_path) > 1 else ""
+        names = ", ".join(_shown(name) for name in unknown)
+        return f"unknown field {names}{where}{suggest(unknown[0], list(properties)) if unknown else ''}"
     if error.validator == "type":
-        expected = error.validator_value
-        return f"'{field}' must be of type {expected}, not {type(error.instance).__name__}"
+        return _type_message(field, error)
     if error.validator == "enum":
         allowed = ", ".join(repr(choice) for choice in error.validator_value)
-        return f"'{field}' is {error.instance!r}; choose one of {allowed}"
-    if error.validator == "pattern" and error.absolute_path and error.absolute_path[-1] == "url":
-        return f"link URL {error.instance!r} must start with http:// or https://"
-    if error.validator in ("maxLength", "maxItems"):
-        return f"'{field}' is too long ({error.message.split(' is ')[-1]}); shorten it"
-    return f"'{field}': {error.message}"
+        return f"'{field}' is {_shown(error.instance)}; choose one of {allowed}"
+    if error.validator == "pattern":
+        return _pattern_message(field, key_path, error)
+    if error.validator == "format":
+        return f"'{field}' is {_shown(error.instance)}, which is not a real {error.validator_value} (YYYY-MM-DD)"
+    if error.validator in ("maxLength", "maxItems", "maxProperties", "minLength", "minItems", "minProperties"):
+        return _size_message(field, error)
+    if error.validator == "minimum":
+        return f"'{field}' is {_shown(error.instance)}, below the minimum of {error.validator_value}"
+    if error.validator == "maximum":
+        return f"'{field}' is {_shown(error.instance)}, over the maximum of {error.validator_value}"
+    if error.validator == "uniqueItems":
+        return f"'{field}' lists the same value twice; keep one"
+    return f"'{field}': {_shown(error.message, 200)}"
 
 
-def check_schema(document: Document) -> Iterator[Finding]:
-    try:
-        paper_gate()(document.data)
+# Keywords about a value's children: several may concern the same object and all stay.
+_ABOUT_CHILDREN = frozenset({"required", "additionalProperties"})
+
+
+def check_schema(document: Document, name: str = PAPER) -> Iterator[Finding]:
+    """The file's data against its JSON Schema: one finding for each field that breaks it."""
+    if schema_gate(name)(document.data):
         return
-    except fastjsonschema.JsonSchemaException:
-        pass
-    errors = sorted(paper_validator().iter_errors(document.data), key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(schema_validator(name).iter_errors(document.data), key=lambda e: list(map(str, e.absolute_path)))
+    reported: set[KeyPath] = set()
     for error in errors:
-        key_path = tuple(error.absolute_path)
-        if error.validator == "additionalProperties" and not key_path:
-            unknown = sorted(set(error.instance) - set(paper_schema()["properties"]))
-            key_path = (unknown[0],) if unknown else ()
-        yield document.finding(key_path, "error", _schema_message(error))
+        key_path: KeyPath = tuple(error.absolute_path)
+        if error.validator == "additionalProperties":
+            unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            key_path = (*key_path, unknown[0]) if unknown else key_path
+        if error.validator not in _ABOUT_CHILDREN:
+            # A field gets one finding: "not a real date" says enough without "does not match".
+            if key_path in reported:
+                continue
+            reported.add(key_path)
+        yield document.finding(key_path, "error", _schema_message(error, key_path, _ROOT_NAMES[name]), Rule.SCHEMA)
 
 
-def _check_taxonomy(taxonomy: Document) -> tuple[list[Finding], set[str]]:
-    """The taxonomy's shape; returns findings and the valid ``section/subsection`` ids."""
-    findings: list[Finding] = []
-    categories: set[str] = set()
-    data = taxonomy.data
-    if not isinstance(data, dict) or not isinstance(data.get("sections"), list) or not data["sections"]:
-        findings.append(taxonomy.finding((), "error", "taxonomy needs 'sections:', a list of {id, title, subsections}"))
-        return findings, categories
-    for key in ("title", "description"):
-        if not isinstance(data.get(key), str) or not data[key].strip():
-            findings.append(taxonomy.finding((key,), "error", f"taxonomy needs a '{key}' string"))
-    section_ids: set[str] = set()
-    for where, section in _id_nodes(
-        taxonomy,
-        ("sections",),
-        data["sections"],
-        section_ids,
-        findings,
-        "a section is a mapping {id, title, subsections}",
-    ):
-        subsections = section.get("subsections")
-        if not isinstance(subsections, list) or not subsections:
-            findings.append(taxonomy.finding(where, "error", "a section needs a non-empty 'subsections' list"))
+def _items(value: Any) -> list[Any]:
+    """``value`` if it is a list, else nothing: for walking data the schema may have rejected."""
+    return value if isinstance(value, list) else []
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _strings(value: Any) -> Iterator[tuple[KeyPath, str]]:
+    """Every string in ``value``, keys included, with its key path, that a text check must read.
+
+    Plain ASCII text, most of every file, has nothing the checks look for and is skipped here.
+    """
+    stack: list[tuple[KeyPath, Any]] = [((), value)]
+    while stack:
+        key_path, item = stack.pop()
+        if isinstance(item, str):
+            if _worth_checking(item):
+                yield key_path, item
+        elif isinstance(item, dict):
+            for key, child in item.items():
+                child_path = (*key_path, key)
+                if _worth_checking(key):
+                    yield child_path, key
+                stack.append((child_path, child))
+        elif isinstance(item, list):
+            stack.extend(((*key_path, index), child) for index, child in enumerate(item))
+
+
+def _check_ids(
+    document: Document, where: KeyPath, items: list[Any], what: str
+) -> Iterator[tuple[KeyPath, dict[str, Any], Finding | None]]:
+    """Each mapping of ``items`` that has a string id, with its key path and the id's problem, if any.
+
+    Other items are left to the schema check, which reports them.
+    """
+    first_line: dict[str, int] = {}
+    for index, item in enumerate(items):
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str):
             continue
-        for _, subsection in _id_nodes(
-            taxonomy, (*where, "subsections"), subsections, set(), findings, "a subsection is a mapping {id, title}"
+        item_id, item_path = item["id"], (*where, index)
+        id_path = (*item_path, "id")
+        problem = None
+        if reason := id_problem(item_id):
+            problem = document.finding(id_path, "error", f"{what} id {_shown(item_id)} {reason}", Rule.ID)
+        elif item_id in first_line:
+            problem = document.finding(
+                id_path,
+                "error",
+                f"{what} id '{item_id}' is used twice (first on line {first_line[item_id]}); give each its own",
+                Rule.DUPLICATE_ID,
+            )
+        else:
+            first_line[item_id] = document.where(id_path)[0]
+        yield item_path, item, problem
+
+
+def check_taxonomy(taxonomy: Document) -> tuple[list[Finding], set[str]]:
+    """The taxonomy's schema, ids and text; returns findings and the valid ``section/subsection`` ids."""
+    findings = list(check_schema(taxonomy, TAXONOMY))
+    categories: set[str] = set()
+    data = _mapping(taxonomy.data)
+    for where, section, problem in _check_ids(taxonomy, ("sections",), _items(data.get("sections")), "section"):
+        if problem:
+            findings.append(problem)
+            continue
+        for _, subsection, sub_problem in _check_ids(
+            taxonomy, (*where, "subsections"), _items(section.get("subsections")), "subsection"
         ):
-            categories.add(f"{section.get('id')}/{subsection.get('id')}")
+            if sub_problem:
+                findings.append(sub_problem)
+            else:
+                categories.add(f"{section['id']}/{subsection['id']}")
+    for key_path, text in _strings(taxonomy.data):
+        findings.extend(check_text(taxonomy, key_path, text, markdown=key_path == ("description",)))
     return findings, categories
 
 
-def _id_nodes(
-    document: Document, where: tuple, items: list, seen: set[str], findings: list[Finding], not_a_mapping: str
-) -> Iterator[tuple[tuple, dict]]:
-    """Each mapping of ``items`` with its key path, once its id and title are checked; others are findings."""
-    for index, item in enumerate(items):
-        item_where = (*where, index)
-        if not isinstance(item, dict):
-            findings.append(document.finding(item_where, "error", not_a_mapping))
-            continue
-        findings.extend(_check_node(document, item_where, item, seen))
-        yield item_where, item
-
-
-def _check_node(taxonomy: Document, where: tuple, node: dict, seen: set[str]) -> Iterator[Finding]:
-    node_id, title = node.get("id"), node.get("title")
-    if not isinstance(node_id, str) or not ID_PATTERN.match(node_id):
-        yield taxonomy.finding((*where, "id"), "error", f"id {node_id!r} must be lowercase kebab-case")
-    elif node_id in seen:
-        yield taxonomy.finding((*where, "id"), "error", f"id '{node_id}' is used twice")
-    seen.add(str(node_id))
-    if not isinstance(title, str) or not title.strip():
-        yield taxonomy.finding((*where, "title"), "error", "needs a 'title' string")
+def check_tags(tags: Document | None) -> tuple[list[Finding], set[str]]:
+    """The tag vocabulary's schema, ids and text; returns findings and the known tag ids."""
+    if tags is None:
+        return [], set()
+    findings = list(check_schema(tags, TAGS))
+    known: set[str] = set()
+    for _, tag, problem in _check_ids(tags, ("tags",), _items(_mapping(tags.data).get("tags")), "tag"):
+        if problem:
+            findings.append(problem)
+        else:
+            known.add(tag["id"])
+    for key_path, text in _strings(tags.data):
+        findings.extend(check_text(tags, key_path, text, markdown=False))
+    return findings, known
 
 
 _HTML_TAG = re.compile(r"<\s*/?\s*[A-Za-z!?]")
 _MARKDOWN_TARGET = re.compile(r"\]\(\s*<?([^)\s>]*)|^\s*\[[^\]]*\]:\s*<?(\S+?)>?\s*$", re.MULTILINE)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-# Characters that some check below looks for: most strings have none and skip them all.
-_CHECKED_CHARACTERS = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f<\]!]")
-PLAIN_FIELDS = ("title", "affiliation", "venue", "award")
+# ASCII characters that some check below looks for: most strings have none and skip them all.
+_CHECKED_ASCII = re.compile(r"[\x00-\x08\x0a-\x1f\x7f<\]!]")
 MARKDOWN_FIELDS = ("summary", "key_results")
 PAPER_LINK_KINDS = frozenset({"arxiv", "openreview", "proceedings"})
 
 
-def _texts(data: dict) -> Iterator[tuple[tuple, str, bool]]:
-    """Every string of a record with its key path and whether it is Markdown."""
-    for key in PLAIN_FIELDS:
-        if isinstance(data.get(key), str):
-            yield (key,), data[key], False
-    for index, name in enumerate(data.get("authors") or []):
-        if isinstance(name, str):
-            yield ("authors", index), name, False
-    for name, org in (data.get("author_affiliations") or {}).items():
-        if isinstance(org, str):
-            yield ("author_affiliations", name), org, False
-    for index, link in enumerate(data.get("links") or []):
-        if isinstance(link, dict) and isinstance(link.get("label"), str):
-            yield ("links", index, "label"), link["label"], False
-    if isinstance(data.get("summary"), str):
-        yield ("summary",), data["summary"], True
-    for index, result in enumerate(data.get("key_results") or []):
-        if isinstance(result, str):
-            yield ("key_results", index), result, True
-    for index, tag in enumerate(data.get("tags") or []):
-        if isinstance(tag, str):
-            yield ("tags", index), tag, False
+def _worth_checking(text: str) -> bool:
+    """False for text that none of the checks below could object to."""
+    return not text.isascii() or bool(_CHECKED_ASCII.search(text))
 
 
 def _outside_code(text: str) -> str:
     return CODE_SPAN.sub(lambda match: " " * len(match.group()), text)
 
 
-def check_text(document: Document, key_path: tuple, text: str, markdown: bool) -> Iterator[Finding]:
-    """Control characters, mis-decoded sequences, raw HTML and unsafe links in one string."""
-    if not _CHECKED_CHARACTERS.search(text) and (text.isascii() or not MIS_DECODING_SHAPE.search(text)):
+# One pass finds whether any of the character checks below has something to say.
+_FORBIDDEN_CHARACTERS = re.compile(
+    "[" + "".join(pattern.pattern[1:-1] for pattern in (CONTROL_CHARACTERS, INVISIBLE_CHARACTERS, NONCHARACTERS)) + "]"
+)
+
+
+def _character_findings(document: Document, key_path: KeyPath, text: str, markdown: bool) -> Iterator[Finding]:
+    """Characters no text may hold: controls, invisible and bidirectional ones, noncharacters."""
+    if not _FORBIDDEN_CHARACTERS.search(text) and (markdown or "\n" not in text):
         return
     field = ".".join(map(str, key_path))
-    control = _CONTROL.findall(text)
+    control = CONTROL_CHARACTERS.search(text)
     if control or (not markdown and "\n" in text):
-        shown = repr(control[0]) if control else "a line break"
-        yield document.finding(key_path, "error", f"'{field}' contains the control character {shown}; remove it")
-    if looks_mis_decoded(text):
+        shown = repr(control.group()) if control else "a line break"
+        yield document.finding(
+            key_path, "error", f"'{field}' contains the control character {shown}; remove it", Rule.CONTROL_CHARACTER
+        )
+    if not text.isascii():
+        if invisible := invisible_characters(text):
+            char = invisible[0]
+            effect = (
+                "which can make text display in another order than it is stored"
+                if char in BIDI_CONTROLS
+                else "which hides text from search and the duplicate check"
+            )
+            kind = "bidirectional control" if char in BIDI_CONTROLS else "invisible character"
+            yield document.finding(
+                key_path,
+                "error",
+                f"'{field}' contains the {kind} {character_name(char)}, {effect}; delete it "
+                "(in most editors: move the cursor across it and delete the character you skip)",
+                Rule.INVISIBLE_CHARACTER,
+            )
+        if nonchar := NONCHARACTERS.search(text):
+            yield document.finding(
+                key_path,
+                "error",
+                f"'{field}' contains U+{ord(nonchar.group()):04X}, which is not a character "
+                "(a broken \\u escape, or a code point no text may hold); delete it or write the intended character",
+                Rule.NONCHARACTER,
+            )
+
+
+def check_text(document: Document, key_path: KeyPath, text: str, markdown: bool) -> Iterator[Finding]:
+    """Control and invisible characters, mis-decoded sequences, raw HTML and unsafe links in one string."""
+    if not _worth_checking(text):
+        return
+    field = ".".join(map(str, key_path))
+    yield from _character_findings(document, key_path, text, markdown)
+    # ftfy reads only well-formed text; a string with a noncharacter already has its error.
+    if not text.isascii() and not NONCHARACTERS.search(text) and looks_mis_decoded(text):
         yield document.finding(
             key_path,
             "error",
             f"'{field}' contains mis-decoded text (such as '√ó' for '×' or '‚Äî' for '—'); "
             "re-copy it from the source or retype the characters",
-            "mis-decoded",
+            Rule.MIS_DECODED,
         )
     prose = _outside_code(text) if markdown and "`" in text else text
     if _HTML_TAG.search(prose):
@@ -235,25 +418,36 @@ def check_text(document: Document, key_path: tuple, text: str, markdown: bool) -
             "error",
             f"'{field}' contains raw HTML, which {where} do not allow; use Markdown "
             "(**bold**, *italic*, [text](https://…)) or put code in `backticks`",
+            Rule.RAW_HTML,
         )
     if markdown:
         if "![" in prose:
             yield document.finding(
-                key_path, "error", f"'{field}' embeds an image; images are not allowed, link to it instead"
+                key_path, "error", f"'{field}' embeds an image; images are not allowed, link to it instead", Rule.IMAGE
             )
         for match in _MARKDOWN_TARGET.finditer(prose):
             target = match.group(1) or match.group(2) or ""
             if not target.lower().startswith(("http://", "https://")) or not is_safe_url(target):
                 yield document.finding(
-                    key_path, "error", f"'{field}' links to {target!r}; Markdown links must be http(s) URLs"
+                    key_path,
+                    "error",
+                    f"'{field}' links to {_shown(target)}; Markdown links must be http(s) URLs",
+                    Rule.UNSAFE_LINK,
                 )
 
 
-def check_links(document: Document, data: dict) -> Iterator[Finding]:
+def _link_urls(data: dict[str, Any]) -> Iterator[tuple[int, str]]:
+    """Each link's URL with the link's index, for the links that have a string one."""
+    for index, link in enumerate(_items(data.get("links"))):
+        url = _mapping(link).get("url")
+        if isinstance(url, str):
+            yield index, url
+
+
+def check_links(document: Document, data: dict[str, Any]) -> Iterator[Finding]:
     """Links that do not lead to the paper, or to the wrong year's conference."""
-    links = [link for link in data.get("links") or [] if isinstance(link, dict) and isinstance(link.get("url"), str)]
-    for index, link in enumerate(links):
-        url = link["url"]
+    urls = list(_link_urls(data))
+    for index, url in urls:
         if not is_safe_url(url):
             continue
         if reason := generic_page(url):
@@ -262,7 +456,7 @@ def check_links(document: Document, data: dict) -> Iterator[Finding]:
                 "warning",
                 f"link {url} points at {reason}, not at this paper; "
                 "replace it with the paper's own page (arXiv, OpenReview, proceedings)",
-                "generic-link",
+                Rule.GENERIC_LINK,
             )
         year, record_year = venue_year_of(url), data.get("year")
         if year and isinstance(record_year, int) and year != record_year:
@@ -271,70 +465,65 @@ def check_links(document: Document, data: dict) -> Iterator[Finding]:
                 "warning",
                 f"link {url} is a {year} conference page but the record says year "
                 f"{record_year}; check that it is the right paper and year",
-                "venue-year",
+                Rule.VENUE_YEAR,
             )
-    if not any(link_kind(link["url"]) in PAPER_LINK_KINDS for link in links):
+    if not any(link_kind(url) in PAPER_LINK_KINDS for _, url in urls):
         yield document.finding(
             ("links",) if "links" in data else (),
             "warning",
             "no arXiv, OpenReview or proceedings link; add one so readers reach the paper",
-            "no-paper-link",
+            Rule.NO_PAPER_LINK,
         )
 
 
-def _check_tags(tags: Document | None) -> tuple[list[Finding], set[str]]:
-    """The tag vocabulary's shape; returns findings and the known tag ids."""
-    if tags is None:
-        return [], set()
-    data = tags.data
-    if not isinstance(data, dict) or not isinstance(data.get("tags"), list):
-        return [tags.finding((), "error", "tags.yml needs 'tags:', a list of {id, title, description}")], set()
-    findings: list[Finding] = []
-    known: set[str] = set()
-    for where, tag in _id_nodes(
-        tags, ("tags",), data["tags"], known, findings, "a tag is a mapping {id, title, description}"
-    ):
-        for key in ("title", "description"):
-            if isinstance(tag.get(key), str):
-                findings.extend(check_text(tags, (*where, key), tag[key], markdown=False))
-    return findings, known
+def _check_file_name(document: Document) -> Iterator[Finding]:
+    """The file name is the record's id: in URLs, file names and anchors."""
+    stem = document.stem
+    if not ID_PATTERN.match(stem):
+        yield document.finding(
+            (),
+            "error",
+            f"file name {_shown(document.path.name)} must be a lowercase kebab-case id "
+            "(letters, digits, hyphens) followed by .yaml",
+            Rule.FILE_NAME,
+        )
+    elif problem := id_problem(stem):
+        yield document.finding((), "error", f"file name '{document.path.name}': the id '{stem}' {problem}", Rule.ID)
 
 
 def check_record(document: Document, categories: set[str], tag_ids: set[str] | None = None) -> Iterator[Finding]:
     """Rules for one record on its own: file name, schema, category, text and links."""
-    if not ID_PATTERN.match(document.stem):
-        yield document.finding(
-            (),
-            "error",
-            f"file name '{document.path.name}' must be a lowercase kebab-case id "
-            "(letters, digits, hyphens) followed by .yaml",
-        )
+    yield from _check_file_name(document)
     if not isinstance(document.data, dict):
-        yield document.finding((), "error", "a record is a mapping of fields (title: …, category: …)")
+        yield document.finding((), "error", "a record is a mapping of fields (title: …, category: …)", Rule.SCHEMA)
         return
     data = document.data
     yield from check_schema(document)
     category = data.get("category")
     if isinstance(category, str) and categories and category not in categories:
         yield document.finding(
-            ("category",), "error", f"unknown category '{category}'{suggest(category, sorted(categories))}"
+            ("category",),
+            "error",
+            f"unknown category {_shown(category)}{suggest(category, sorted(categories))}",
+            Rule.UNKNOWN_CATEGORY,
         )
-    for key_path, text, markdown in _texts(data):
-        yield from check_text(document, key_path, text, markdown)
-    for index, tag in enumerate(data.get("tags") or []):
+    for key_path, text in _strings(data):
+        yield from check_text(document, key_path, text, markdown=key_path[0] in MARKDOWN_FIELDS)
+    for index, tag in enumerate(_items(data.get("tags"))):
         if tag_ids is not None and isinstance(tag, str) and tag not in tag_ids:
             yield document.finding(
                 ("tags", index),
                 "error",
-                f"unknown tag '{tag}'{suggest(tag, sorted(tag_ids))}; tags come from "
+                f"unknown tag {_shown(tag)}{suggest(tag, sorted(tag_ids))}; tags come from "
                 "entries/tags.yml (add it there first if it is really new)",
+                Rule.UNKNOWN_TAG,
             )
     if not data.get("authors"):
         yield document.finding(
             ("authors",) if "authors" in data else (),
             "warning",
             "no authors listed; add them from the paper's first page",
-            "no-authors",
+            Rule.NO_AUTHORS,
         )
     yield from check_links(document, data)
 
@@ -344,28 +533,28 @@ _NOT_LETTER_OR_NUMBER = re.compile(r"[\W_]+")
 
 
 def normalised_title(title: str) -> str:
-    """Case, punctuation and white space folded away, for spotting the same paper twice."""
-    return _NOT_LETTER_OR_NUMBER.sub(" ", title.casefold()).strip()
+    """Look-alike letters, invisible characters, case, punctuation and white space folded away,
+    for spotting the same paper twice."""
+    return _NOT_LETTER_OR_NUMBER.sub(" ", comparable_text(title)).strip()
 
 
 def check_across(documents: list[Document]) -> Iterator[Finding]:
     """Rules between records, each a single pass over dictionaries: near-linear in the count."""
-    same_paper: dict[tuple[str, str], list[tuple[Document, tuple]]] = defaultdict(list)
-    prefixes: dict[str, list[Document]] = defaultdict(list)
+    same_paper: dict[tuple[str, str], list[tuple[Document, KeyPath]]] = defaultdict(list)
+    prefixes: dict[str, list[tuple[Document, str]]] = defaultdict(list)
     for document in documents:
-        data = document.data if isinstance(document.data, dict) else {}
-        keys: list[tuple[tuple[str, str], tuple]] = []
+        data = _mapping(document.data)
+        keys: list[tuple[tuple[str, str], KeyPath]] = []
         title = data.get("title")
         if isinstance(title, str):
-            keys.append((("title", normalised_title(title)), ("title",)))
+            if normalised := normalised_title(title):
+                keys.append((("title", normalised), ("title",)))
             if prefix := title_prefix(title):
-                prefixes[normalised_title(prefix)].append(document)
-        for index, link in enumerate(data.get("links") or []):
-            url = link.get("url") if isinstance(link, dict) else None
-            if isinstance(url, str):
-                for kind, found in (("arXiv id", arxiv_id(url)), ("OpenReview id", openreview_id(url))):
-                    if found:
-                        keys.append(((kind, found), ("links", index, "url")))
+                prefixes[normalised_title(prefix)].append((document, prefix))
+        for index, url in _link_urls(data):
+            for kind, found in (("arXiv id", arxiv_id(url)), ("OpenReview id", openreview_id(url))):
+                if found:
+                    keys.append(((kind, found), ("links", index, "url")))
         for key, where in dict(reversed(keys)).items():
             same_paper[key].append((document, where))
     for (kind, value), group in same_paper.items():
@@ -379,26 +568,26 @@ def check_across(documents: list[Document]) -> Iterator[Finding]:
                 where,
                 "error",
                 f"the same paper is already listed in {others} (same {what}); keep one record and delete the other",
-                "duplicate",
+                Rule.DUPLICATE,
             )
-    for group in prefixes.values():
-        if len(group) > 1:
-            shared = title_prefix(group[0].data["title"])
-            for document in group:
-                others = ", ".join(other.display for other in group if other is not document)
+    for prefix_group in prefixes.values():
+        if len(prefix_group) > 1:
+            shared = prefix_group[0][1]
+            for document, _ in prefix_group:
+                others = ", ".join(other.display for other, _ in prefix_group if other is not document)
                 yield document.finding(
                     ("title",),
                     "warning",
                     f"another paper's title also starts '{shared}:' ({others}); "
                     "make sure the full title tells them apart",
-                    "shared-title-prefix",
+                    Rule.SHARED_TITLE_PREFIX,
                 )
 
 
 def validate(raw: RawData) -> list[Finding]:
     """Every finding for the data set, errors and warnings, in file order."""
-    findings, categories = _check_taxonomy(raw.taxonomy)
-    tag_findings, tag_ids = _check_tags(raw.tags)
+    findings, categories = check_taxonomy(raw.taxonomy)
+    tag_findings, tag_ids = check_tags(raw.tags)
     findings.extend(tag_findings)
     for document in raw.papers:
         findings.extend(check_record(document, categories, tag_ids if raw.tags else None))

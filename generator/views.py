@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import routes
-from .findings import Finding
+from .findings import Finding, Rule
 from .indexes import (
     FEED_COUNT,
     RECENT_COUNT,
@@ -66,7 +66,8 @@ def schema_fields(schema: dict[str, Any]) -> list[SchemaField]:
     ]
 
 
-QUALITY_RULES = ("no-authors", "generic-link", "venue-year", "no-paper-link", "shared-title-prefix")
+# The warnings the data-quality page lists, in its order.
+QUALITY_RULES = (Rule.NO_AUTHORS, Rule.GENERIC_LINK, Rule.VENUE_YEAR, Rule.NO_PAPER_LINK, Rule.SHARED_TITLE_PREFIX)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,23 @@ CASES = {
         "title: !!python/object/apply:os.system ['true']\ncategory: systems/long-context-training\n",
         r"python-tag\.yaml:1:\d+: error: YAML syntax: .*tag",
     ),
+    # These used to end in a traceback, or in a message without the file's name.
+    "wrong-types": (
+        "title: A paper\ncategory: systems/long-context-training\ntags: yes\nlinks: 5\n",
+        r"entries/papers/wrong-types\.yaml:3:1: error: 'tags' must be of type list, not boolean",
+    ),
+    "impossible-date": (
+        "title: A paper\ncategory: systems/long-context-training\nadded: 2025-02-30\n",
+        r"entries/papers/impossible-date\.yaml:3:1: error: 'added' is '2025-02-30', which is not a real date",
+    ),
+    "int-tag": (
+        "title: A paper\ncategory: systems/long-context-training\nyear: !!int abc\n",
+        r"entries/papers/int-tag\.yaml:3:7: error: YAML syntax: the tag '!!int' under 'year' is not allowed",
+    ),
+    "duplicate-key": (
+        "title: A paper\ncategory: systems/long-context-training\ntitle: Another paper\n",
+        r"entries/papers/duplicate-key\.yaml:3:1: error: 'title' is written twice, on lines 1 and 3",
+    ),
 }
 
 

@@ -6,12 +6,14 @@ import json
 import re
 from pathlib import Path
 
-import fastjsonschema
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.validate import paper_gate, paper_schema, paper_validator
+from generator.findings import DataError, Rule, format_findings
+from generator.load import load_document, load_entries
+from generator.text import RESERVED_IDS, id_problem, paper_id_for
+from generator.validate import check_text, paper_schema, schema_gate, schema_validator, validate
 from helpers import REPO, copy_project, generator
 
 GOOD = """\
@@ -150,7 +152,7 @@ def test_json_format_is_machine_readable(project: Path):
         "column": 1,
         "severity": "error",
         "message": "unknown category 'systems/long-context'; did you mean 'systems/long-context-training'?",
-        "rule": "",
+        "rule": "unknown-category",
     }
     assert {f["rule"] for f in findings if f["severity"] == "warning"} >= {"no-authors", "generic-link"}
 
@@ -207,6 +209,8 @@ def test_data_quality_page_lists_gaps_with_edit_links(tmp_path: Path):
 
 
 def test_contributing_field_reference_follows_the_schema():
+    from generator.validate import paper_schema
+
     text = (REPO / "CONTRIBUTING.md").read_text("utf-8")
     for name, spec in paper_schema()["properties"].items():
         assert f"| `{name}` |" in text, name
@@ -248,12 +252,331 @@ _ANY_VALUE = st.recursive(
 )
 @example({"title": "A Paper", "category": "systems/long-context-training", "added": "0000-01-01"})
 @example({"title": "A Paper", "category": "systems/long-context-training", "added": "2025-02-30"})
-@settings(deadline=None)
+@settings(max_examples=400, deadline=None)
 def test_the_compiled_gate_accepts_exactly_what_jsonschema_accepts(record: dict):
     """The fast path must never let through a record that the precise validator would reject."""
+    gate_accepts = schema_gate("paper")(record)
+    assert gate_accepts == (not list(schema_validator("paper").iter_errors(record))), record
+
+
+# --- Hostile input: every case below gets a finding with file:line:col, never a traceback. ---
+
+GATED = REPO / "entries" / "papers" / "gated-attention-for-large-language-models.yaml"
+
+
+def _entries(folder: Path, papers: dict[str, str], taxonomy: str | None = None, tags: str | None = None) -> Path:
+    """A small data folder: the shipped taxonomy and tags (or the given ones), one shipped record, ``papers``."""
+    entries = folder / "entries"
+    (entries / "papers").mkdir(parents=True)
+    (entries / "taxonomy.yml").write_text(taxonomy or (REPO / "entries" / "taxonomy.yml").read_text("utf-8"), "utf-8")
+    (entries / "tags.yml").write_text(tags or (REPO / "entries" / "tags.yml").read_text("utf-8"), "utf-8")
+    (entries / "papers" / GATED.name).write_bytes(GATED.read_bytes())
+    for name, text in papers.items():
+        (entries / "papers" / f"{name}.yaml").write_text(text, "utf-8")
+    return entries
+
+
+def _report(entries: Path, style: str = "text") -> str:
+    """What `validate` reports, through the public API."""
     try:
-        paper_gate()(record)
-        gate_accepts = True
-    except fastjsonschema.JsonSchemaException:
-        gate_accepts = False
-    assert gate_accepts == (not list(paper_validator().iter_errors(record))), record
+        findings = validate(load_entries(entries))
+    except DataError as error:
+        findings = error.findings
+    return format_findings(findings, style)
+
+
+FINE = "title: A Perfectly Fine Paper\ncategory: systems/long-context-training\n"
+LINK = "links:\n  - label: arXiv\n    url: https://arxiv.org/abs/2601.00001\n"
+
+# name -> (record text, expected "line:col: error: message" pattern for that file)
+HOSTILE = {
+    # Wrong types that used to crash the checks after the schema.
+    "tags-yes": (FINE + "tags: yes\n", r":3:1: error: 'tags' must be of type list, not boolean; write it as a list"),
+    "links-number": (FINE + "links: 5\n", r":3:1: error: 'links' must be of type list, not integer"),
+    "link-without-label": (
+        FINE + "links:\n  - url: https://arxiv.org/abs/2601.00001\n",
+        r":4:5: error: missing required field 'label' in 'links\.0': Button text",
+    ),
+    "bool-title": (
+        "title: !!bool yes\ncategory: systems/long-context-training\n",
+        r":1:1: error: 'title' must be of type string, not boolean; put the value in quotes",
+    ),
+    "bool-venue": (FINE + "venue: no\n", r":3:1: error: 'venue' must be of type string, not boolean"),
+    "timestamp-added": (
+        FINE + "added: !!timestamp 2025-01-01 10:00:00\n",
+        r":3:1: error: 'added' is '2025-01-01 10:00:00', which is not a real date \(YYYY-MM-DD\)",
+    ),
+    "timestamp-tag": (
+        FINE + "summary: !!timestamp not a date\n",
+        r":3:10: error: YAML syntax: the tag '!!timestamp' under 'summary' is not allowed",
+    ),
+    "float-year": (FINE + "year: 2025.0\n", r":3:1: error: 'year' must be of type integer, not number"),
+    "null-position": (FINE + "position:\n", r":3:1: error: 'position' must be of type integer, not null"),
+    "bad-number": (
+        FINE + "position: 0b_\n",
+        r":3:11: error: '0b_' under 'position' cannot be read as a whole number; put it in quotes",
+    ),
+    # Messages that used to come without the file's name.
+    "impossible-date": (
+        FINE + "added: 2025-02-30\n",
+        r":3:1: error: 'added' is '2025-02-30', which is not a real date",
+    ),
+    "int-tag": (FINE + "year: !!int abc\n", r":3:7: error: YAML syntax: the tag '!!int' under 'year' is not allowed"),
+    "binary-tag": (FINE + "summary: !!binary aGk=\n", r":3:10: error: YAML syntax: the tag '!!binary'"),
+    "set-tag": (FINE + "tags: !!set {memory}\n", r":3:7: error: YAML syntax: the tag '!!set'"),
+    # Limits: every "too long" names the limit.
+    "x" * 81: (FINE, r":1:1: error: file name '\w+\.yaml': the id '\w+' is 81 characters long, over the limit of 80"),
+    "long-summary": (
+        FINE + "summary: " + "w" * 6000 + "\n",
+        r":3:1: error: 'summary' is too long: 6,000 characters, over the limit of 5,000; shorten it",
+    ),
+    "many-links": (
+        FINE + "links:\n" + "".join(f"  - {{label: L{n}, url: 'https://x.org/{n}'}}\n" for n in range(21)),
+        r":3:1: error: 'links' is too long: 21 items, over the limit of 20",
+    ),
+    # Reserved and unusable ids.
+    "index": (FINE, r":1:1: error: file name 'index\.yaml': the id 'index' is reserved"),
+    "tags": (FINE, r":1:1: error: file name 'tags\.yaml': the id 'tags' is reserved"),
+    "search": (FINE, r":1:1: error: file name 'search\.yaml': the id 'search' is reserved"),
+    "con": (FINE, r":1:1: error: file name 'con\.yaml': the id 'con' is a device name on Windows"),
+    "lpt9": (FINE, r":1:1: error: file name 'lpt9\.yaml': the id 'lpt9' is a device name on Windows"),
+    "a": (FINE, r":1:1: error: file name 'a\.yaml': the id 'a' is too short: an id needs at least 2 characters"),
+    # A key written twice: YAML would keep the last in silence.
+    "duplicate-key": (
+        FINE + "summary: one\ntitle: Another Title\n",
+        r":4:1: error: 'title' is written twice, on lines 1 and 4; YAML would silently keep only the last",
+    ),
+    "duplicate-nested-key": (
+        FINE + "links:\n  - label: a\n    url: https://x.org/1\n    url: https://x.org/2\n",
+        r":6:5: error: 'links\.0\.url' is written twice, on lines 5 and 6",
+    ),
+    # Characters no text may hold.
+    "zero-width": (
+        'title: "A Perfectly\\u200b Fine Paper"\ncategory: systems/long-context-training\n',
+        r":1:1: error: 'title' contains the invisible character U\+200B ZERO WIDTH SPACE.*; delete it",
+    ),
+    "bidi-override": (
+        FINE + 'authors: ["Ada \\u202eecalevoL"]\n',
+        r":3:11: error: 'authors\.0' contains the bidirectional control U\+202E RIGHT-TO-LEFT OVERRIDE",
+    ),
+    "soft-hyphen": (
+        FINE + 'venue: "Neur\\u00adIPS"\n',
+        r":3:1: error: 'venue' contains the invisible character U\+00AD",
+    ),
+    "byte-order-mark": (
+        FINE + 'award: "Best\\uFEFF Paper"\n',
+        r":3:1: error: 'award' contains the invisible character U\+FEFF",
+    ),
+    "noncharacter": (
+        FINE + 'summary: "fine \\uFFFE"\n',
+        r":3:1: error: 'summary' contains U\+FFFE, which is not a character",
+    ),
+    "plane-noncharacter": (FINE + 'summary: "x \\U0010FFFF"\n', r":3:1: error: 'summary' contains U\+10FFFF"),
+    "line-separator": (
+        FINE + 'venue: "Neur\\u2028IPS"\n',
+        r":3:1: error: 'venue' contains the control character '\\u2028'",
+    ),
+    "raw-escape": (
+        FINE + "venue: \x1b[31mred\n",
+        r":3:8: error: file contains the character '\\x1b' \(U\+001B\), which YAML does not allow",
+    ),
+    "key-with-control": (
+        FINE + 'author_affiliations: {"Ada\\x07": Org}\n',
+        r":3:23: error: 'author_affiliations\.Ada\\x07' contains the control character '\\x07'",
+    ),
+    # Text in fields the old checks skipped.
+    "html-in-link-url": (
+        FINE + "links:\n  - {label: x, url: 'https://x.org/<script>alert(1)</script>'}\n",
+        r":4:16: error: 'links\.0\.url' contains raw HTML",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_each_kind_of_hostile_record_gets_a_precise_finding(tmp_path: Path, name: str):
+    text, expected = HOSTILE[name]
+    report = _report(_entries(tmp_path, {name: text}))
+    pattern = rf"^entries/papers/{re.escape(name)}\.yaml{expected}"
+    assert re.search(pattern, report, re.MULTILINE), f"{pattern}\n{report}"
+
+
+def test_a_lone_surrogate_is_refused_even_where_the_parser_passes_it(tmp_path: Path):
+    # libyaml refuses "\\ud83d" itself; PyYAML's pure-Python parser, its fallback, passes it on.
+    entries = _entries(tmp_path, {"fine": FINE})
+    document = load_document(entries / "papers" / "fine.yaml", tmp_path)
+    findings = list(check_text(document, ("summary",), "half \ud83d", markdown=True))
+    assert [finding.rule for finding in findings] == [Rule.NONCHARACTER]
+    assert "'summary' contains U+D83D, which is not a character" in str(findings[0])
+
+
+def test_an_emoji_sequence_keeps_its_zero_width_joiner(tmp_path: Path):
+    report = _report(_entries(tmp_path, {"emoji": FINE + LINK + 'summary: "Built by 👩\\u200d💻 people."\n'}))
+    assert "emoji.yaml" in report and "emoji.yaml:3:1: error" not in report, report
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Gаted Attention for Large Language Models",  # Cyrillic а
+        "GATED ΑTTENTION FOR LARGE LANGUAGE MODELS",  # Greek Alpha
+        "Gat\\u200bed Attention for Large Lan\\u2060guage Models",  # zero-width space and word joiner
+        "Ｇａｔｅｄ Attention for Large Language Models",  # full-width
+        "Gated Attentiоn fоr Lаrge Lаnguаge Mоdels",  # Cyrillic о and а throughout
+        "Gatéd Attention for Large Language Models",  # an accent
+    ],
+)
+def test_look_alike_titles_are_still_the_same_paper(tmp_path: Path, title: str):
+    record = f'title: "{title}"\ncategory: systems/long-context-training\n'
+    report = _report(_entries(tmp_path, {"copy": record}))
+    assert re.search(
+        r"^entries/papers/copy\.yaml:1:1: error: the same paper is already listed in "
+        r"entries/papers/gated-attention-for-large-language-models\.yaml \(same title\)",
+        report,
+        re.MULTILINE,
+    ), report
+
+
+def test_terminal_escapes_in_data_are_shown_escaped_and_kept_exact_in_json(tmp_path: Path):
+    osc = "\x1b]8;;https://evil.example\x07click\x1b]8;;\x07"
+    first = 'title: "Tool\\x1b[31m: First"\ncategory: systems/long-context-training\n'
+    second = first.replace("First", "Second") + f'summary: "{osc.encode("unicode_escape").decode()}"\n'
+    records = {"ansi\x1b[2Jname": FINE, "one": first, "two": second}
+    entries = _entries(tmp_path, records)
+    for style in ("text", "github"):
+        report = _report(entries, style)
+        assert "\x1b" not in report and "\x07" not in report, report
+        assert "ansi\\x1b[2Jname.yaml" in report
+        assert "also starts 'Tool\\x1b[31m:'" in report
+    findings = json.loads(_report(entries, "json"))
+    assert "\x1b" not in _report(entries, "json")
+    assert any(finding["path"] == "entries/papers/ansi\x1b[2Jname.yaml" for finding in findings)
+    assert any("'Tool\x1b[31m:'" in finding["message"] for finding in findings)
+
+
+def test_the_command_line_escapes_terminal_sequences_too(project: Path):
+    record = 'title: "Tool\\x1b]0;pwned\\x07: First"\ncategory: systems/long-context-training\n'
+    (project / "entries" / "papers" / "osc.yaml").write_text(record, "utf-8")
+    (project / "entries" / "papers" / "osc-2.yaml").write_text(record.replace("First", "Second"), "utf-8")
+    outputs = {}
+    for style in ("text", "github", "json"):
+        result = _validate(project, "--format", style)
+        assert result.returncode == 1
+        assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
+        outputs[style] = result.stdout
+    assert "osc.yaml:1:1: warning: another paper's title also starts 'Tool\\x1b]0;pwned\\x07:'" in outputs["text"]
+    assert "osc.yaml:1:1: error: 'title' contains the control character '\\x1b'" in outputs["text"]
+    messages = [finding["message"] for finding in json.loads(outputs["json"])]
+    assert any("starts 'Tool\x1b]0;pwned\x07:'" in message for message in messages)
+
+
+TAXONOMY = (REPO / "entries" / "taxonomy.yml").read_text("utf-8")
+TAGS = (REPO / "entries" / "tags.yml").read_text("utf-8")
+
+# taxonomy.yml or tags.yml text -> expected "file:line:col: error: message" pattern
+BAD_VOCABULARIES = {
+    "unknown-key": (
+        TAXONOMY.replace("branch: main", "brnch: main"),
+        r"taxonomy\.yml:5:1: error: unknown field 'brnch'; did you mean 'branch'\?",
+    ),
+    "javascript-site": (
+        TAXONOMY.replace("site_url: https:", "site_url: javascript:alert(1)//"),
+        r"taxonomy\.yml:7:1: error: 'site_url' is 'javascript:alert\(1\)//.*; it must be an http:// or https:// URL",
+    ),
+    "ftp-repository": (
+        TAXONOMY.replace("repository: https:", "repository: ftp:"),
+        r"taxonomy\.yml:4:1: error: 'repository' is 'ftp:.*; it must be an http:// or https:// URL",
+    ),
+    "year-text": (
+        TAXONOMY.replace("year: 2025", "year: soon"),
+        r"taxonomy\.yml:10:1: error: 'year' must be of type integer, not string",
+    ),
+    "sections-yes": (
+        TAXONOMY.split("sections:")[0] + "sections: yes\n",
+        r"taxonomy\.yml:11:1: error: 'sections' must be of type list",
+    ),
+    "section-html": (
+        TAXONOMY.replace("title: Systems", "title: Systems <script>x</script>"),
+        r"taxonomy\.yml:13:3: error: 'sections\.0\.title' contains raw HTML",
+    ),
+    "subsection-zero-width": (
+        TAXONOMY.replace("title: Memory-Efficient Training", 'title: "Memory\\u200b-Efficient Training"'),
+        r"taxonomy\.yml:18:5: error: 'sections\.0\.subsections\.1\.title' contains the invisible character U\+200B",
+    ),
+    "description-mis-decoded": (
+        TAXONOMY.replace("focused on", "focused on ‚Äî"),
+        r"taxonomy\.yml:2:1: error: 'description' contains mis-decoded text",
+    ),
+    "reserved-section": (
+        TAXONOMY.replace("- id: systems\n", "- id: search\n"),
+        r"taxonomy\.yml:12:3: error: section id 'search' is reserved",
+    ),
+    "subsection-no-title": (
+        TAXONOMY.replace("    title: Long-Context Training\n", ""),
+        r"taxonomy\.yml:19:5: error: missing required field 'title' in 'sections\.0\.subsections\.2'",
+    ),
+    "duplicate-key": (
+        TAXONOMY + "venue: ICML\n",
+        r"taxonomy\.yml:\d+:1: error: 'venue' is written twice, on lines 9 and \d+",
+    ),
+    "tag-unknown-key": (
+        TAGS.replace("    description: Data, tensor", "    descripton: Data, tensor"),
+        r"tags\.yml:6:5: error: unknown field 'descripton' in 'tags\.0'; did you mean 'description'\?",
+    ),
+    "tag-html": (
+        TAGS.replace("title: Parallelism", "title: <b>Parallelism</b>"),
+        r"tags\.yml:5:5: error: 'tags\.0\.title' contains raw HTML",
+    ),
+    "tag-reserved": (
+        TAGS.replace("- id: parallelism", "- id: aux"),
+        r"tags\.yml:4:5: error: tag id 'aux' is a device name on Windows",
+    ),
+    "tag-control": (
+        TAGS.replace("title: Parallelism", 'title: "Parallel\\x9bism"'),
+        r"tags\.yml:5:5: error: 'tags\.0\.title' contains the control character '\\x9b'",
+    ),
+    "tags-number": ("tags: 5\n", r"tags\.yml:1:1: error: 'tags' must be of type list, not integer"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_VOCABULARIES))
+def test_taxonomy_and_tags_get_their_own_schema_and_text_checks(tmp_path: Path, name: str):
+    text, expected = BAD_VOCABULARIES[name]
+    which = {"taxonomy": text} if expected.startswith("taxonomy") else {"tags": text}
+    report = _report(_entries(tmp_path, {}, **which))
+    assert re.search(rf"^entries/{expected}", report, re.MULTILINE), f"{expected}\n{report}"
+
+
+def test_new_reports_a_broken_taxonomy_instead_of_crashing(project: Path):
+    taxonomy = project / "entries" / "taxonomy.yml"
+    taxonomy.write_text(TAXONOMY.split("sections:")[0] + "sections: [{id: x}]\n", "utf-8")
+    result = generator(project, "new", "--title", "A Paper", "--category", "x/y", "--no-input", check=False)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "entries/taxonomy.yml:11:12: error: missing required field 'title'" in result.stderr
+
+
+def test_reserved_ids_cover_every_page_the_site_has(tmp_path: Path):
+    from generator.build import Project, load_catalog
+    from generator.render import render_all
+
+    catalog, warnings = load_catalog(Project(REPO))
+    generated = {path.split("/")[1] for path in render_all(catalog, warnings) if path.startswith("docs/")}
+    written = {path.name for path in (REPO / "docs").iterdir()}
+    for name in generated | written:
+        assert name.split(".")[0] in RESERVED_IDS, name
+
+
+def test_new_ids_avoid_reserved_and_one_letter_names():
+    assert paper_id_for("Index: A Study of Indexes", set()) == "index-a-study-of-indexes"
+    assert paper_id_for("X: Scaling Laws", set()) == "x-scaling-laws"
+    assert paper_id_for("Con", set()) == "con-2"
+    assert all(id_problem(paper_id_for(title, set())) is None for title in ("Tags", "A", "Aux: x", "Search"))
+
+
+def test_every_finding_names_its_rule():
+    from generator.views import QUALITY_RULES
+
+    findings = validate(load_entries(REPO / "entries"))
+    assert findings and all(finding.rule in set(Rule) for finding in findings)
+    assert set(QUALITY_RULES) <= set(Rule)
+    template = (REPO / "generator" / "templates" / "quality.md.j2").read_text("utf-8")
+    assert all(f'"{rule}":' in template for rule in QUALITY_RULES)
