@@ -20,7 +20,6 @@ import unicodedata
 from dataclasses import asdict
 from pathlib import Path
 
-from conftest import REPO, run
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +28,7 @@ from generator.load import load_entries
 from generator.model import build_catalog
 from generator.render import render_all
 from generator.validate import paper_schema, validate
+from helpers import REPO, run
 
 IN_CI = os.environ.get("CI") == "true"
 EXAMPLES = 500 if IN_CI else 100
