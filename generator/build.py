@@ -8,16 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .findings import DataError, Finding, errors_in
-from .load import TAXONOMY_FILE, load_entries
-from .model import Catalog, build_catalog
+from .load import TAXONOMY_FILE, RawData, load_entries
+from .model import Catalog, SiteSettings, build_catalog
 from .paths import display_path, links_under
 from .render import render_all, render_nav, splice_nav
 from .routes import DOCS_DIR, MKDOCS_YML, is_output_location
 from .validate import validate
 from .views import output_sources
 from .write import WriteReport, build_lock, sync_outputs
+from .yamlio import load_site_config
 
 MANIFEST = f"{DOCS_DIR}/.generated.json"
 
@@ -62,6 +64,15 @@ class BuildResult:
     warnings: list[Finding]
     report: WriteReport
     times: StageTimes = field(default_factory=StageTimes)
+    # The whole nav of mkdocs.yml as it now reads, for a caller that had read the file before the run.
+    site_nav: list[Any] = field(default_factory=list)
+
+
+def catalog_from(raw: RawData) -> Catalog:
+    """The model of validated raw data."""
+    records = ((document.stem, document.display, document.data) for document in raw.papers)
+    settings = SiteSettings.from_config(raw.site.data if raw.site else {})
+    return build_catalog(raw.taxonomy.data, raw.tags.data if raw.tags else None, records, settings)
 
 
 def load_catalog(project: Project, times: StageTimes | None = None) -> tuple[Catalog, list[Finding]]:
@@ -74,7 +85,7 @@ def load_catalog(project: Project, times: StageTimes | None = None) -> tuple[Cat
     if errors_in(findings):
         raise DataError(findings)
     with times.stage("model"):
-        catalog = build_catalog(raw)
+        catalog = catalog_from(raw)
     return catalog, findings
 
 
@@ -127,7 +138,8 @@ def _generate(project: Project, *, check: bool) -> BuildResult:
         report.stale = [
             path for path in report.stale if (project.root / path).exists() or not path.startswith(f"{DOCS_DIR}/")
         ]
-    return BuildResult(catalog=catalog, warnings=warnings, report=report, times=times)
+    site_nav = load_site_config(edits[MKDOCS_YML]).get("nav", []) if MKDOCS_YML in edits else []
+    return BuildResult(catalog=catalog, warnings=warnings, report=report, times=times, site_nav=site_nav)
 
 
 def _nav_edit(project: Project, catalog: Catalog) -> dict[str, str]:

@@ -16,8 +16,9 @@ import yaml
 
 from .findings import DataError, Finding, Rule
 from .paths import display_path, link_message, links_under
+from .routes import MKDOCS_YML
 from .text import character_name
-from .yamlio import SafeConstructor, SafeLoader
+from .yamlio import SafeConstructor, SafeLoader, load_site_config
 
 MAX_FILE_BYTES = 200_000
 # A record nests three levels deep; far deeper input would overflow the C parser's stack.
@@ -77,6 +78,8 @@ class RawData:
     taxonomy: Document
     tags: Document | None
     papers: list[Document]
+    # mkdocs.yml, which holds the site's settings (its address, the repository, the branch).
+    site: Document | None = None
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -300,16 +303,32 @@ def load_document(path: Path, base: Path) -> Document:
         if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""):
             raise _error(display, "file is empty; a record needs at least title and category", Rule.EMPTY_FILE)
         data = _construct(node, display)
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = error.problem or "invalid YAML"
-        raise _error(display, f"YAML syntax: {problem}", Rule.YAML_SYNTAX, line, column) from None
     except yaml.YAMLError as error:
-        raise _error(display, f"YAML syntax: {error}", Rule.YAML_SYNTAX) from None
+        raise _syntax_error(display, error) from None
     finally:
         loader.dispose()
     return Document(path=path, display=display, data=data, text=text)
+
+
+def _syntax_error(display: str, error: yaml.YAMLError) -> DataError:
+    if isinstance(error, yaml.MarkedYAMLError):
+        mark = error.problem_mark or error.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        return _error(display, f"YAML syntax: {error.problem or 'invalid YAML'}", Rule.YAML_SYNTAX, line, column)
+    return _error(display, f"YAML syntax: {error}", Rule.YAML_SYNTAX)
+
+
+def load_site_settings(path: Path, base: Path) -> Document:
+    """mkdocs.yml, parsed for the settings the generator reads; MkDocs' own tags (``!ENV``) read as nothing."""
+    display = display_path(path, base)
+    if path.is_symlink():
+        raise _error(display, link_message(path), Rule.SYMLINK)
+    text = _read_text(path, display)
+    try:
+        data = load_site_config(text)
+    except yaml.YAMLError as error:
+        raise _syntax_error(display, error) from None
+    return Document(path=path, display=display, data=data if isinstance(data, dict) else {}, text=text)
 
 
 def load_entries(entries_dir: Path) -> RawData:
@@ -363,6 +382,13 @@ def load_entries(entries_dir: Path) -> RawData:
             document = attempt(path)
             if document is not None:
                 papers.append(document)
+    site_path = entries_dir.parent / MKDOCS_YML
+    site = None
+    if site_path.exists() or site_path.is_symlink():
+        try:
+            site = load_site_settings(site_path, base)
+        except DataError as error:
+            findings.extend(error.findings)
     if findings or taxonomy is None:
         raise DataError(findings)
-    return RawData(entries_dir=entries_dir, taxonomy=taxonomy, tags=tags, papers=papers)
+    return RawData(entries_dir=entries_dir, taxonomy=taxonomy, tags=tags, papers=papers, site=site)

@@ -14,7 +14,6 @@ from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
-from mkdocs.utils.yaml import yaml_load
 
 from generator.build import Project, generate
 from generator.findings import DataError, format_findings
@@ -46,6 +45,5 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info("generator: wrote %d files, removed %d", len(report.written), len(report.removed))
     if MKDOCS_YML in report.written:
         # The taxonomy changed the nav after MkDocs had read mkdocs.yml: use the new one.
-        with project.mkdocs_yml.open(encoding="utf-8") as stream:
-            config.nav = yaml_load(stream)["nav"]
+        config.nav = result.site_nav
     return config

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
 from .links import arxiv_id, link_kind, openreview_id
-from .load import RawData
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,26 @@ class Section:
 
 
 @dataclass(frozen=True)
+class SiteSettings:
+    """Where the site is published and where contributors edit it (mkdocs.yml holds them)."""
+
+    site_url: str | None = None
+    repository: str | None = None
+    branch: str = "main"
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> SiteSettings:
+        """The settings in mkdocs.yml's data: ``site_url``, ``extra.repository`` and ``extra.branch``."""
+        extra = config.get("extra")
+        extra = extra if isinstance(extra, Mapping) else {}
+        return cls(
+            site_url=config.get("site_url") or None,
+            repository=extra.get("repository") or None,
+            branch=extra.get("branch") or "main",
+        )
+
+
+@dataclass(frozen=True)
 class Catalog:
     """The whole list: header, taxonomy in display order, and papers in list order."""
 
@@ -139,7 +159,7 @@ class Catalog:
         return {sub.category: sub for sub in self.subsections}
 
 
-def _paper(paper_id: str, data: dict[str, Any], source: str) -> Paper:
+def _paper(paper_id: str, data: Mapping[str, Any], source: str) -> Paper:
     section_id, _, subsection_id = data["category"].partition("/")
     per_author = data.get("author_affiliations", {})
     return Paper(
@@ -170,16 +190,24 @@ def _list_order(paper: Paper) -> tuple[bool, int, str, str]:
     return (unpositioned, paper.position or 0, paper.title.casefold(), paper.id)
 
 
-def build_catalog(raw: RawData) -> Catalog:
-    """Turn validated raw data into the model. Call only after ``validate`` found no errors."""
+def build_catalog(
+    taxonomy: Mapping[str, Any],
+    tags: Mapping[str, Any] | None,
+    records: Iterable[tuple[str, str, Mapping[str, Any]]],
+    settings: SiteSettings = SiteSettings(),
+) -> Catalog:
+    """The model of validated data: the taxonomy, the tag vocabulary and (id, source file, data) per record.
+
+    Call only after ``validate`` found no errors.
+    """
     papers_by_category: dict[str, list[Paper]] = {}
     papers_by_id: dict[str, Paper] = {}
-    for document in raw.papers:
-        paper = _paper(document.stem, document.data, document.display)
+    for paper_id, source, data in records:
+        paper = _paper(paper_id, data, source)
         papers_by_category.setdefault(paper.category, []).append(paper)
         papers_by_id[paper.id] = paper
     sections = []
-    for section_index, section in enumerate(raw.taxonomy.data["sections"], start=1):
+    for section_index, section in enumerate(taxonomy["sections"], start=1):
         subsections = []
         for sub_index, subsection in enumerate(section["subsections"], start=1):
             category = f"{section['id']}/{subsection['id']}"
@@ -197,15 +225,12 @@ def build_catalog(raw: RawData) -> Catalog:
             Section(id=section["id"], title=section["title"], number=str(section_index), subsections=tuple(subsections))
         )
     return Catalog(
-        title=raw.taxonomy.data["title"],
-        description=raw.taxonomy.data["description"],
+        title=taxonomy["title"],
+        description=taxonomy["description"],
         sections=tuple(sections),
         papers_by_id=dict(sorted(papers_by_id.items())),
-        tags=tuple(
-            Tag(tag["id"], tag["title"], tag.get("description", ""))
-            for tag in (raw.tags.data["tags"] if raw.tags else [])
-        ),
-        repository=raw.taxonomy.data.get("repository"),
-        branch=raw.taxonomy.data.get("branch", "main"),
-        site_url=raw.taxonomy.data.get("site_url"),
+        tags=tuple(Tag(tag["id"], tag["title"], tag.get("description", "")) for tag in (tags["tags"] if tags else [])),
+        repository=settings.repository,
+        branch=settings.branch,
+        site_url=settings.site_url,
     )

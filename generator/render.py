@@ -9,7 +9,7 @@ from .exports import bibtex_entry, paper_record, papers_csv, papers_json
 from .findings import Finding
 from .markup import html_environment, text_environment, tidy
 from .model import Catalog
-from .validate import paper_schema
+from .schemas import PAPER, schema
 from .views import schema_fields, views
 
 NAV_BEGIN = "# BEGIN generated nav: python -m generator build rewrites this block"
@@ -58,7 +58,7 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     outputs[routes.in_docs(routes.JSON)] = papers_json(catalog, records)
     outputs[routes.in_docs(routes.CSV)] = papers_csv(records)
     outputs[routes.README] = tidy(env.get_template("readme.md.j2").render(**common))
-    contributing = tidy(env.get_template("contributing.md.j2").render(**common, fields=schema_fields(paper_schema())))
+    contributing = tidy(env.get_template("contributing.md.j2").render(**common, fields=schema_fields(schema(PAPER))))
     outputs[routes.CONTRIBUTING] = contributing
     outputs[routes.in_docs(routes.CONTRIBUTING_PAGE)] = contributing
     return outputs

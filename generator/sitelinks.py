@@ -32,9 +32,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urljoin, urlsplit
 
-import yaml
-
-from .yamlio import SafeLoader
+from .model import SiteSettings
+from .yamlio import load_site_config
 
 URL_ATTRIBUTES = ("href", "xlink:href", "src", "srcset", "action", "formaction", "poster", "data")
 # The link MkDocs rewrites for the build's URL style; the scripts make every paper link from it.
@@ -349,20 +348,7 @@ def broken_links(site: Path, *, site_url: str | None = None, offline: bool = Fal
     return sorted(found)
 
 
-def _ignore_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> None:
-    return None
-
-
-class _ConfigLoader(SafeLoader):  # type: ignore[misc]
-    """mkdocs.yml's tags (``!ENV``, ``!!python/name:``) read as nothing: only plain keys are wanted."""
-
-
-_ConfigLoader.add_multi_constructor("!", _ignore_tag)
-_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
-
-
 def site_url_of(mkdocs_yml: Path) -> str | None:
     """The ``site_url`` of an MkDocs configuration file, or None when it sets none."""
-    config = yaml.load(mkdocs_yml.read_text(encoding="utf-8"), Loader=_ConfigLoader)
-    value = config.get("site_url") if isinstance(config, dict) else None
-    return value if isinstance(value, str) and value else None
+    config = load_site_config(mkdocs_yml.read_text(encoding="utf-8"))
+    return SiteSettings.from_config(config if isinstance(config, dict) else {}).site_url

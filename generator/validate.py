@@ -10,12 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import json
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
@@ -27,6 +25,7 @@ from .escape import CODE_SPAN, is_safe_url
 from .findings import Finding, Rule
 from .links import arxiv_id, generic_page, link_kind, openreview_id, venue_year_of
 from .load import Document, KeyPath, RawData
+from .schemas import PAPER, TAGS, TAXONOMY, schema
 from .text import (
     BIDI_CONTROLS,
     CONTROL_CHARACTERS,
@@ -41,21 +40,7 @@ from .text import (
     title_prefix,
 )
 
-# One JSON Schema per kind of data file, beside this module.
-PAPER, TAXONOMY, TAGS = "paper", "taxonomy", "tags"
 _ROOT_NAMES = {PAPER: "record", TAXONOMY: "taxonomy", TAGS: "tags.yml"}
-
-
-@cache
-def schema(name: str) -> dict[str, Any]:
-    """The JSON Schema for one kind of data file: ``paper``, ``taxonomy`` or ``tags``."""
-    text = resources.files(__package__).joinpath(f"schema/{name}.schema.json").read_text("utf-8")
-    loaded: dict[str, Any] = json.loads(text)
-    return loaded
-
-
-def paper_schema() -> dict[str, Any]:
-    return schema(PAPER)
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -196,6 +181,8 @@ def _schema_message(error: jsonschema.ValidationError, key_path: KeyPath, root: 
         unknown = sorted(set(error.instance) - set(properties))
         where = f" in '{'.'.join(map(str, key_path[:-1]))}'" if len(key_path) > 1 else ""
         names = ", ".join(_shown(name) for name in unknown)
+        if moved := [SITE_SETTINGS[name] for name in unknown if name in SITE_SETTINGS and not key_path[:-1]]:
+            return f"unknown field {names}: site settings live in mkdocs.yml now; set {', '.join(moved)} there"
         return f"unknown field {names}{where}{suggest(unknown[0], list(properties)) if unknown else ''}"
     if error.validator == "type":
         return _type_message(field, error)
@@ -584,9 +571,41 @@ def check_across(documents: list[Document]) -> Iterator[Finding]:
                 )
 
 
+# The site's settings, as mkdocs.yml holds them, by the names the taxonomy once gave them.
+SITE_SETTINGS = {"site_url": "site_url", "repository": "extra.repository", "branch": "extra.branch"}
+
+
+def check_site(site: Document | None) -> Iterator[Finding]:
+    """mkdocs.yml's settings the generator uses: the site's and the repository's addresses, the branch."""
+    if site is None:
+        return
+    data = _mapping(site.data)
+    extra = _mapping(data.get("extra"))
+    for key_path, value in ((("site_url",), data.get("site_url")), (("extra", "repository"), extra.get("repository"))):
+        if value is not None and not (
+            isinstance(value, str) and value.lower().startswith(("http://", "https://")) and is_safe_url(value)
+        ):
+            yield site.finding(
+                key_path,
+                "error",
+                f"'{'.'.join(key_path)}' is {_shown(value)}; it must be an "
+                "http(s) URL such as https://example.org/list/",
+                Rule.SCHEMA,
+            )
+    branch = extra.get("branch")
+    if branch is not None and not (isinstance(branch, str) and branch.strip() and branch == branch.strip()):
+        yield site.finding(
+            ("extra", "branch"),
+            "error",
+            f"'extra.branch' is {_shown(branch)}; it must be the name of the repository's branch, such as main",
+            Rule.SCHEMA,
+        )
+
+
 def validate(raw: RawData) -> list[Finding]:
     """Every finding for the data set, errors and warnings, in file order."""
     findings, categories = check_taxonomy(raw.taxonomy)
+    findings.extend(check_site(raw.site))
     tag_findings, tag_ids = check_tags(raw.tags)
     findings.extend(tag_findings)
     for document in raw.papers:

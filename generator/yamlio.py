@@ -7,7 +7,7 @@ from typing import Any
 import yaml
 from yaml.constructor import SafeConstructor
 
-__all__ = ["SafeConstructor", "SafeDumper", "SafeLoader", "dump_record", "dump_yaml"]
+__all__ = ["SafeConstructor", "SafeDumper", "SafeLoader", "dump_record", "dump_yaml", "load_site_config"]
 
 try:  # The C loader parses records about ten times faster than the pure-Python one.
     SafeLoader: type = yaml.CSafeLoader
@@ -15,6 +15,24 @@ try:  # The C loader parses records about ten times faster than the pure-Python 
 except AttributeError:  # pragma: no cover - depends on how PyYAML was built
     SafeLoader = yaml.SafeLoader
     SafeDumper = yaml.SafeDumper
+
+
+def _ignore_tag(loader: yaml.Loader, suffix: str, node: yaml.Node) -> None:
+    return None
+
+
+class _SiteConfigLoader(SafeLoader):  # type: ignore[misc]
+    """mkdocs.yml's tags (``!ENV``, ``!!python/name:``) read as nothing: only its plain settings are wanted."""
+
+
+_SiteConfigLoader.add_multi_constructor("!", _ignore_tag)
+_SiteConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _ignore_tag)
+
+
+def load_site_config(text: str) -> Any:
+    """The data of an MkDocs configuration, its tags read as nothing; raises yaml.YAMLError."""
+    return yaml.load(text, Loader=_SiteConfigLoader)
+
 
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schema/paper.schema.json\n"
 

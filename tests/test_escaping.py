@@ -23,9 +23,9 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from mkdocs.config import load_config
 
+from generator.build import catalog_from
 from generator.findings import Finding
 from generator.load import Document, RawData
-from generator.model import build_catalog
 from generator.render import render_all
 from helpers import REPO, latex_text
 
@@ -133,7 +133,7 @@ def _catalog(field: str, value: str):
         tags=Document(Path("entries/tags.yml"), "entries/tags.yml", tags, ""),
         papers=[Document(Path("entries/papers/p.yaml"), "entries/papers/p.yaml", record, "")],
     )
-    return build_catalog(raw), record
+    return catalog_from(raw), record
 
 
 def _page_html(outputs: dict[str, str], path: str) -> tuple[dict, str]:

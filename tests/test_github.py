@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.validate import paper_schema
+from generator.schemas import PAPER, schema
 from helpers import REPO, generator
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -106,11 +106,11 @@ def test_every_command_a_workflow_runs_exists(command: str):
 def test_issue_form_fields_mirror_the_record_schema():
     form = yaml.safe_load(ISSUE_FORM.read_text("utf-8"))
     fields = {item["id"]: item for item in form["body"] if "id" in item}
-    properties = paper_schema()["properties"]
+    properties = schema(PAPER)["properties"]
     assert set(fields) <= set(properties)
     # Bookkeeping fields a maintainer sets when turning the issue into a record.
     assert set(properties) - set(fields) == {"position", "added", "authors_et_al", "author_affiliations"}
-    for name in paper_schema()["required"]:
+    for name in schema(PAPER)["required"]:
         assert fields[name]["validations"]["required"] is True, name
     presentation = fields["presentation"]["attributes"]["options"]
     assert presentation == properties["presentation"]["enum"]

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import yaml
 
 from generator.sitelinks import (
     VIA_SCRIPT,
@@ -167,10 +166,9 @@ def test_explorer_link_follows_the_scripts_rule():
 
 
 def test_site_url_is_read_from_mkdocs_yml_despite_its_tags():
-    assert (
-        site_url_of(REPO / "mkdocs.yml")
-        == yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text(encoding="utf-8"))["site_url"]
-    )
+    # mkdocs.yml holds !ENV tags, which a plain safe loader refuses.
+    assert "!ENV" in (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    assert site_url_of(REPO / "mkdocs.yml") == "https://paperlist.github.io/neurips-2025-llm-training-systems/"
 
 
 # The real builds.

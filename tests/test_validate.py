@@ -12,8 +12,9 @@ from hypothesis import strategies as st
 
 from generator.findings import DataError, Rule, format_findings
 from generator.load import load_document, load_entries
+from generator.schemas import PAPER, schema
 from generator.text import RESERVED_IDS, id_problem, paper_id_for
-from generator.validate import check_text, paper_schema, schema_gate, schema_validator, validate
+from generator.validate import check_text, schema_gate, schema_validator, validate
 from helpers import REPO, copy_project, generator
 
 GOOD = """\
@@ -209,10 +210,10 @@ def test_data_quality_page_lists_gaps_with_edit_links(tmp_path: Path):
 
 
 def test_contributing_field_reference_follows_the_schema():
-    from generator.validate import paper_schema
+    from generator.schemas import PAPER, schema
 
     text = (REPO / "CONTRIBUTING.md").read_text("utf-8")
-    for name, spec in paper_schema()["properties"].items():
+    for name, spec in schema(PAPER)["properties"].items():
         assert f"| `{name}` |" in text, name
         assert spec["description"].split(":")[0].replace("<", "&lt;") in text, name
 
@@ -246,7 +247,7 @@ _ANY_VALUE = st.recursive(
 
 
 @given(
-    st.dictionaries(st.sampled_from([*paper_schema()["properties"], "summry"]), _ANY_VALUE, max_size=6).map(
+    st.dictionaries(st.sampled_from([*schema(PAPER)["properties"], "summry"]), _ANY_VALUE, max_size=6).map(
         lambda record: {"title": "A Paper", "category": "systems/long-context-training", **record}
     )
 )
@@ -475,32 +476,28 @@ TAGS = (REPO / "entries" / "tags.yml").read_text("utf-8")
 # taxonomy.yml or tags.yml text -> expected "file:line:col: error: message" pattern
 BAD_VOCABULARIES = {
     "unknown-key": (
-        TAXONOMY.replace("branch: main", "brnch: main"),
-        r"taxonomy\.yml:5:1: error: unknown field 'brnch'; did you mean 'branch'\?",
+        TAXONOMY.replace("venue: NeurIPS", "venu: NeurIPS"),
+        r"taxonomy\.yml:4:1: error: unknown field 'venu'; did you mean 'venue'\?",
     ),
-    "javascript-site": (
-        TAXONOMY.replace("site_url: https:", "site_url: javascript:alert(1)//"),
-        r"taxonomy\.yml:7:1: error: 'site_url' is 'javascript:alert\(1\)//.*; it must be an http:// or https:// URL",
-    ),
-    "ftp-repository": (
-        TAXONOMY.replace("repository: https:", "repository: ftp:"),
-        r"taxonomy\.yml:4:1: error: 'repository' is 'ftp:.*; it must be an http:// or https:// URL",
+    "site-setting-moved": (
+        TAXONOMY.replace("venue: NeurIPS", "venue: NeurIPS\nsite_url: https://example.org/"),
+        r"taxonomy\.yml:5:1: error: unknown field 'site_url': site settings live in mkdocs\.yml now",
     ),
     "year-text": (
         TAXONOMY.replace("year: 2025", "year: soon"),
-        r"taxonomy\.yml:10:1: error: 'year' must be of type integer, not string",
+        r"taxonomy\.yml:5:1: error: 'year' must be of type integer, not string",
     ),
     "sections-yes": (
         TAXONOMY.split("sections:")[0] + "sections: yes\n",
-        r"taxonomy\.yml:11:1: error: 'sections' must be of type list",
+        r"taxonomy\.yml:6:1: error: 'sections' must be of type list",
     ),
     "section-html": (
         TAXONOMY.replace("title: Systems", "title: Systems <script>x</script>"),
-        r"taxonomy\.yml:13:3: error: 'sections\.0\.title' contains raw HTML",
+        r"taxonomy\.yml:8:3: error: 'sections\.0\.title' contains raw HTML",
     ),
     "subsection-zero-width": (
         TAXONOMY.replace("title: Memory-Efficient Training", 'title: "Memory\\u200b-Efficient Training"'),
-        r"taxonomy\.yml:18:5: error: 'sections\.0\.subsections\.1\.title' contains the invisible character U\+200B",
+        r"taxonomy\.yml:13:5: error: 'sections\.0\.subsections\.1\.title' contains the invisible character U\+200B",
     ),
     "description-mis-decoded": (
         TAXONOMY.replace("focused on", "focused on ‚Äî"),
@@ -508,15 +505,15 @@ BAD_VOCABULARIES = {
     ),
     "reserved-section": (
         TAXONOMY.replace("- id: systems\n", "- id: search\n"),
-        r"taxonomy\.yml:12:3: error: section id 'search' is reserved",
+        r"taxonomy\.yml:7:3: error: section id 'search' is reserved",
     ),
     "subsection-no-title": (
         TAXONOMY.replace("    title: Long-Context Training\n", ""),
-        r"taxonomy\.yml:19:5: error: missing required field 'title' in 'sections\.0\.subsections\.2'",
+        r"taxonomy\.yml:14:5: error: missing required field 'title' in 'sections\.0\.subsections\.2'",
     ),
     "duplicate-key": (
         TAXONOMY + "venue: ICML\n",
-        r"taxonomy\.yml:\d+:1: error: 'venue' is written twice, on lines 9 and \d+",
+        r"taxonomy\.yml:\d+:1: error: 'venue' is written twice, on lines 4 and \d+",
     ),
     "tag-unknown-key": (
         TAGS.replace("    description: Data, tensor", "    descripton: Data, tensor"),
@@ -546,12 +543,38 @@ def test_taxonomy_and_tags_get_their_own_schema_and_text_checks(tmp_path: Path, 
     assert re.search(rf"^entries/{expected}", report, re.MULTILINE), f"{expected}\n{report}"
 
 
+MKDOCS_YML = (REPO / "mkdocs.yml").read_text("utf-8")
+BAD_SITE_SETTINGS = {
+    "javascript-site": (
+        MKDOCS_YML.replace("site_url: https:", "site_url: javascript:alert(1)//"),
+        r"mkdocs\.yml:\d+:1: error: 'site_url' is 'javascript:alert\(1\)//.*; it must be an http\(s\) URL",
+    ),
+    "ftp-repository": (
+        MKDOCS_YML.replace("repository: https:", "repository: ftp:"),
+        r"mkdocs\.yml:\d+:3: error: 'extra\.repository' is 'ftp:.*; it must be an http\(s\) URL",
+    ),
+    "list-branch": (
+        MKDOCS_YML.replace("branch: main", "branch: [main]"),
+        r"mkdocs\.yml:\d+:3: error: 'extra\.branch' is .*; it must be the name of the repository's branch",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD_SITE_SETTINGS))
+def test_site_settings_in_mkdocs_yml_are_checked(tmp_path: Path, name: str):
+    text, expected = BAD_SITE_SETTINGS[name]
+    entries = _entries(tmp_path, {})
+    (tmp_path / "mkdocs.yml").write_text(text, "utf-8")
+    report = _report(entries)
+    assert re.search(rf"^{expected}", report, re.MULTILINE), f"{expected}\n{report}"
+
+
 def test_new_reports_a_broken_taxonomy_instead_of_crashing(project: Path):
     taxonomy = project / "entries" / "taxonomy.yml"
     taxonomy.write_text(TAXONOMY.split("sections:")[0] + "sections: [{id: x}]\n", "utf-8")
     result = generator(project, "new", "--title", "A Paper", "--category", "x/y", "--no-input", check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "entries/taxonomy.yml:11:12: error: missing required field 'title'" in result.stderr
+    assert "entries/taxonomy.yml:6:12: error: missing required field 'title'" in result.stderr
 
 
 def test_reserved_ids_cover_every_page_the_site_has(tmp_path: Path):

@@ -23,11 +23,12 @@ from pathlib import Path
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
+from generator.build import catalog_from
 from generator.findings import DataError, Finding, Rule, errors_in, format_findings
 from generator.load import load_entries
-from generator.model import build_catalog
 from generator.render import render_all
-from generator.validate import paper_schema, validate
+from generator.schemas import PAPER, schema
+from generator.validate import validate
 from helpers import REPO, run
 
 IN_CI = os.environ.get("CI") == "true"
@@ -40,7 +41,7 @@ FUZZ = settings(
 )
 
 KEYS = [
-    *paper_schema()["properties"],
+    *schema(PAPER)["properties"],
     *("label", "url", "id", "sections", "subsections", "description", "repository", "site_url", "branch"),
     *("summry", "yes", "null", "1", "<<", "title"),
 ]
@@ -195,7 +196,7 @@ def _check(project: Path) -> list[Finding]:
     findings = validate(raw)
     _assert_well_formed(findings, project)
     if not errors_in(findings):
-        catalog = build_catalog(raw)
+        catalog = catalog_from(raw)
         render_all(catalog, findings)
     return findings
 

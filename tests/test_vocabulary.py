@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
+from generator.build import catalog_from
 from generator.importer import import_markdown
 from generator.load import Document, RawData
-from generator.model import build_catalog
 from generator.render import render_all
 from generator.vocabulary import PRESENTATIONS, award_label
 from helpers import REPO
@@ -42,7 +42,7 @@ def _outputs(presentation: str, award: str | None) -> dict[str, str]:
         tags=None,
         papers=[Document(Path("entries/papers/p.yaml"), "entries/papers/p.yaml", record, "")],
     )
-    return render_all(build_catalog(raw), [])
+    return render_all(catalog_from(raw), [])
 
 
 @pytest.mark.parametrize("presentation", sorted(PRESENTATIONS))
