@@ -6,8 +6,8 @@ import argparse
 import datetime as dt
 import sys
 from pathlib import Path
-from urllib.parse import urlsplit
 
+from . import routes
 from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
@@ -165,7 +165,7 @@ def _audit(args: argparse.Namespace) -> int:
         findings = audit_site(
             target,
             inline_scripts=theme_inline_scripts(project.mkdocs_yml),
-            base_path=urlsplit(catalog.site_url or "/").path or "/",
+            base_path=routes.site_path(catalog.site_url),
         )
     else:
         print(f"error: {target} is neither a built site's folder nor an HTML file", file=sys.stderr)

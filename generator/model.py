@@ -7,7 +7,7 @@ from functools import cached_property
 from typing import Any
 
 from .links import arxiv_id, link_kind, openreview_id
-from .load import RawData
+from .load import PAPERS_DIR, RawData
 
 
 @dataclass(frozen=True)
@@ -120,6 +120,12 @@ class Catalog:
         if not self.repository:
             return None
         return f"{self.repository.rstrip('/')}/edit/{self.branch}/{paper.source}"
+
+    def new_record_url(self) -> str | None:
+        """Where a contributor creates a record in the forge's web editor, if the repository is known."""
+        if not self.repository:
+            return None
+        return f"{self.repository.rstrip('/')}/new/{self.branch}/entries/{PAPERS_DIR}"
 
     # Cached: templates ask for these many times, and the catalog never changes once built.
     @cached_property
