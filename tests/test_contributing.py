@@ -26,6 +26,7 @@ from __future__ import annotations
 import importlib.metadata
 import os
 import re
+import shlex
 import socket
 import subprocess
 import sys
@@ -57,8 +58,8 @@ authors:
 venue: NeurIPS
 year: 2025
 links:
-- label: arXiv:2501.09999
-  url: https://arxiv.org/abs/2501.09999
+- label: arXiv:{{arxiv}}
+  url: https://arxiv.org/abs/{{arxiv}}
 summary: Keeps gradients tidy. Written by hand, as GitHub's web editor would.
 """
 KNOWN_CATEGORY = "systems/memory-efficient-training"
@@ -88,10 +89,12 @@ def fresh_clone(tmp_path: Path, name: str = "clone") -> Path:
     return clone
 
 
-def add_record_by_hand(clone: Path, category: str, paper_id: str = NEW_ID, title: str = NEW_TITLE) -> Path:
+def add_record_by_hand(
+    clone: Path, category: str, paper_id: str = NEW_ID, title: str = NEW_TITLE, arxiv: str = "2501.09999"
+) -> Path:
     record = clone / "entries" / "papers" / f"{paper_id}.yaml"
     assert not record.exists()
-    record.write_text(NEW_RECORD.format(category=category).replace(NEW_TITLE, title), encoding="utf-8")
+    record.write_text(NEW_RECORD.format(category=category, arxiv=arxiv).replace(NEW_TITLE, title), encoding="utf-8")
     return record
 
 
@@ -142,8 +145,11 @@ def require_dependencies(clone: Path) -> None:
 def runner_env(clone: Path, summary: Path, *scopes: dict) -> dict[str, str]:
     bin_dir = summary.parent / "bin"
     bin_dir.mkdir(exist_ok=True)
-    if not (bin_dir / "python").exists():
-        (bin_dir / "python").symlink_to(sys.executable)
+    python = bin_dir / "python"
+    if not python.exists():
+        # A wrapper, not a symlink: Python finds its virtual environment from the path it is started by.
+        python.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n', encoding="utf-8")
+        python.chmod(0o755)
     scripts = Path(sys.executable).parent
     return {
         **os.environ,
@@ -297,7 +303,7 @@ def test_a_record_with_an_unknown_category_fails_the_pull_request_workflow(tmp_p
 def merged_main(tmp_path: Path) -> tuple[Path, Path]:
     """A bare `origin` holding main, and a runner's checkout of it."""
     origin = tmp_path / "origin.git"
-    git(tmp_path, "init", "--quiet", "--bare", str(origin))
+    git(tmp_path, "init", "--quiet", "--bare", "--initial-branch=main", str(origin))
     clone = fresh_clone(tmp_path)
     git(clone, "remote", "set-url", "origin", str(origin))
     git(clone, "checkout", "--quiet", "-B", "main")
@@ -348,7 +354,7 @@ def test_the_refresh_regenerates_on_the_new_tip_when_main_moved_meanwhile(tmp_pa
     # Another pull request is merged while this run is still on its old checkout.
     other = tmp_path / "other"
     git(tmp_path, "clone", "--quiet", str(origin), str(other))
-    add_record_by_hand(other, KNOWN_CATEGORY, "second-paper", "Second Paper: Merged Meanwhile")
+    add_record_by_hand(other, KNOWN_CATEGORY, "second-paper", "Second Paper: Merged Meanwhile", "2501.09998")
     other_merge = commit_as_contributor(other, "Add Second Paper")
     git(other, "push", "--quiet", "origin", "main")
 
