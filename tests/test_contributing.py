@@ -40,6 +40,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
 from conftest import REPO, copy_project, run
@@ -297,6 +298,29 @@ def test_a_record_with_an_unknown_category_fails_the_pull_request_workflow(tmp_p
     ), validation[0].output
 
 
+def test_the_summary_keeps_a_records_backticks_inside_its_diff(tmp_path: Path):
+    """A record's text reaches the job summary through the diff: it must not close the fence."""
+    clone = fresh_clone(tmp_path)
+    record = add_record_by_hand(clone, KNOWN_CATEGORY)
+    hostile = 'summary: "Closes ```` fences ``````` early:\\n\\n```\\n</details>\\n```\\n"\n'
+    record.write_text(re.sub(r"^summary: .*\n", hostile, record.read_text("utf-8"), flags=re.M), encoding="utf-8")
+    commit_as_contributor(clone, "Add a record with backticks")
+    summary = tmp_path / "runner" / "summary.md"
+    summary.parent.mkdir()
+    workflow = load_workflow(clone, "ci.yml")
+    (job,) = [
+        job
+        for job in workflow["jobs"].values()
+        if {"run": "bash .ci/preview-generated"}.items() <= job["steps"][-1].items()
+    ]
+    assert_green(play_job(clone, workflow, job, summary), job)
+
+    tokens = MarkdownIt("commonmark").parse(summary.read_text("utf-8"))
+    (diff,) = [token for token in tokens if token.type == "fence" and token.info == "diff"]
+    assert "Closes ```` fences ``````` early:" in diff.content and "+  </details>" in diff.content
+    assert f"+#### {NEW_TITLE}" in diff.content
+
+
 # --- after the merge ----------------------------------------------------------------
 
 
@@ -537,10 +561,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
 def _wait_for(address: str, server: subprocess.Popen) -> str:
     """The page at ``address`` once the server has built the site; any HTTP error fails at once."""
-    # No proxy from the environment: the server is on this machine.
-    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+    # No proxy from the environment: the server is on this machine. And no redirects: MkDocs
+    # redirects its root to the site's path, which would hide a wrong address.
+    opener = urllib.request.build_opener(urllib.request.ProxyHandler({}), _NoRedirects())
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         assert server.poll() is None, "mkdocs serve exited"
