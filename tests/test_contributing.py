@@ -69,6 +69,7 @@ BOT = "github-actions[bot]"
 INSTALL_COMMAND = re.compile(r"^(?:python -m pip install|sudo apt-get)\b")
 # What CI's test job may hold: installs, and the README's test command.
 SUITE_COMMAND = "bash .ci/run"
+PREVIEW = "bash .ci/preview-generated"
 # Git without the machine's own settings (hooks, signing, templates): as on a fresh runner.
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
 
@@ -302,22 +303,18 @@ def test_the_summary_keeps_a_records_backticks_inside_its_diff(tmp_path: Path):
     """A record's text reaches the job summary through the diff: it must not close the fence."""
     clone = fresh_clone(tmp_path)
     record = add_record_by_hand(clone, KNOWN_CATEGORY)
-    hostile = 'summary: "Closes ```` fences ``````` early:\\n\\n```\\n</details>\\n```\\n"\n'
+    hostile = 'summary: "Closes ```` fences ``````` early:\\n\\n```\\n## Not a heading\\n```\\n"\n'
     record.write_text(re.sub(r"^summary: .*\n", hostile, record.read_text("utf-8"), flags=re.M), encoding="utf-8")
     commit_as_contributor(clone, "Add a record with backticks")
     summary = tmp_path / "runner" / "summary.md"
     summary.parent.mkdir()
     workflow = load_workflow(clone, "ci.yml")
-    (job,) = [
-        job
-        for job in workflow["jobs"].values()
-        if {"run": "bash .ci/preview-generated"}.items() <= job["steps"][-1].items()
-    ]
+    (job,) = [job for job in workflow["jobs"].values() if PREVIEW in (step.get("run") for step in job["steps"])]
     assert_green(play_job(clone, workflow, job, summary), job)
 
     tokens = MarkdownIt("commonmark").parse(summary.read_text("utf-8"))
     (diff,) = [token for token in tokens if token.type == "fence" and token.info == "diff"]
-    assert "Closes ```` fences ``````` early:" in diff.content and "+  </details>" in diff.content
+    assert "Closes ```` fences ``````` early:" in diff.content and "+  ## Not a heading" in diff.content
     assert f"+#### {NEW_TITLE}" in diff.content
 
 
