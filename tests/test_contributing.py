@@ -300,22 +300,34 @@ def test_a_record_with_an_unknown_category_fails_the_pull_request_workflow(tmp_p
 
 
 def test_the_summary_keeps_a_records_backticks_inside_its_diff(tmp_path: Path):
-    """A record's text reaches the job summary through the diff: it must not close the fence."""
+    """Record text reaches the job summary through the diff: it must not close the summary's fence.
+
+    On main, a record's summary holds a code fence; the README lists it, up to date. A pull
+    request changes the record's title, so the diff's context lines show that fence, three
+    spaces in: enough to close a fence of three backticks.
+    """
     clone = fresh_clone(tmp_path)
     record = add_record_by_hand(clone, KNOWN_CATEGORY)
-    hostile = 'summary: "Closes ```` fences ``````` early:\\n\\n```\\n## Not a heading\\n```\\n"\n'
-    record.write_text(re.sub(r"^summary: .*\n", hostile, record.read_text("utf-8"), flags=re.M), encoding="utf-8")
-    commit_as_contributor(clone, "Add a record with backticks")
+    fenced = 'summary: "Runs ```` and ``````` of backticks:\\n\\n```\\ncode\\n```\\n\\nAfter the fence."\n'
+    record.write_text(re.sub(r"^summary: .*\n", fenced, record.read_text("utf-8"), flags=re.M), encoding="utf-8")
+    run([sys.executable, "-m", "generator", "build"], cwd=clone, env={"PYTHONPATH": str(clone)})
+    commit_as_contributor(clone, "Main, with its README up to date")
+    record.write_text(record.read_text("utf-8").replace(NEW_TITLE, "Tidier Gradients"), encoding="utf-8")
+    commit_as_contributor(clone, "Retitle the record")
+
     summary = tmp_path / "runner" / "summary.md"
     summary.parent.mkdir()
     workflow = load_workflow(clone, "ci.yml")
     (job,) = [job for job in workflow["jobs"].values() if PREVIEW in (step.get("run") for step in job["steps"])]
     assert_green(play_job(clone, workflow, job, summary), job)
 
-    tokens = MarkdownIt("commonmark").parse(summary.read_text("utf-8"))
+    text = summary.read_text("utf-8")
+    readme_diff = text[text.index("diff --git a/README.md") :]
+    assert re.search(r"^   ```$", readme_diff, re.M), "the diff no longer shows the fence; the test proves nothing"
+    tokens = MarkdownIt("commonmark").parse(text)
     (diff,) = [token for token in tokens if token.type == "fence" and token.info == "diff"]
-    assert "Closes ```` fences ``````` early:" in diff.content and "+  ## Not a heading" in diff.content
-    assert f"+#### {NEW_TITLE}" in diff.content
+    assert "+#### Tidier Gradients" in diff.content and " After the fence." in diff.content
+    assert not [token for token in tokens if token.map and token.map[0] > diff.map[1] and token.type != "html_block"]
 
 
 # --- after the merge ----------------------------------------------------------------
