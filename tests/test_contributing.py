@@ -303,8 +303,8 @@ def test_the_summary_keeps_a_records_backticks_inside_its_diff(tmp_path: Path):
     """Record text reaches the job summary through the diff: it must not close the summary's fence.
 
     On main, a record's summary holds a code fence; the README lists it, up to date. A pull
-    request changes the record's title, so the diff's context lines show that fence, three
-    spaces in: enough to close a fence of three backticks.
+    request rewords the text after that fence, so the diff's context lines show the fence,
+    three spaces in: enough to close a fence of three backticks.
     """
     clone = fresh_clone(tmp_path)
     record = add_record_by_hand(clone, KNOWN_CATEGORY)
@@ -312,8 +312,8 @@ def test_the_summary_keeps_a_records_backticks_inside_its_diff(tmp_path: Path):
     record.write_text(re.sub(r"^summary: .*\n", fenced, record.read_text("utf-8"), flags=re.M), encoding="utf-8")
     run([sys.executable, "-m", "generator", "build"], cwd=clone, env={"PYTHONPATH": str(clone)})
     commit_as_contributor(clone, "Main, with its README up to date")
-    record.write_text(record.read_text("utf-8").replace(NEW_TITLE, "Tidier Gradients"), encoding="utf-8")
-    commit_as_contributor(clone, "Retitle the record")
+    record.write_text(record.read_text("utf-8").replace("After the fence.", "Then more."), encoding="utf-8")
+    commit_as_contributor(clone, "Reword the record's summary")
 
     summary = tmp_path / "runner" / "summary.md"
     summary.parent.mkdir()
@@ -326,7 +326,7 @@ def test_the_summary_keeps_a_records_backticks_inside_its_diff(tmp_path: Path):
     assert re.search(r"^   ```$", readme_diff, re.M), "the diff no longer shows the fence; the test proves nothing"
     tokens = MarkdownIt("commonmark").parse(text)
     (diff,) = [token for token in tokens if token.type == "fence" and token.info == "diff"]
-    assert "+#### Tidier Gradients" in diff.content and " After the fence." in diff.content
+    assert "+  Then more." in diff.content and "-  After the fence." in diff.content
     assert not [token for token in tokens if token.map and token.map[0] > diff.map[1] and token.type != "html_block"]
 
 
