@@ -299,21 +299,21 @@ def test_a_record_with_an_unknown_category_fails_the_pull_request_workflow(tmp_p
     ), validation[0].output
 
 
-def test_the_summary_keeps_a_records_backticks_inside_its_diff(tmp_path: Path):
-    """Record text reaches the job summary through the diff: it must not close the summary's fence.
+def test_the_summary_keeps_the_whole_diff_inside_its_fence(tmp_path: Path):
+    """The README's diff goes into the job summary's Markdown: nothing in it may close the fence.
 
-    On main, a record's summary holds a code fence; the README lists it, up to date. A pull
-    request rewords the text after that fence, so the diff's context lines show the fence,
-    three spaces in: enough to close a fence of three backticks.
+    The pull request rewords the README's Quickstart, between two code blocks, so the diff's
+    context lines show a bare fence; its record holds longer runs of backticks too.
     """
     clone = fresh_clone(tmp_path)
     record = add_record_by_hand(clone, KNOWN_CATEGORY)
-    fenced = 'summary: "Runs ```` and ``````` of backticks:\\n\\n```\\ncode\\n```\\n\\nAfter the fence."\n'
-    record.write_text(re.sub(r"^summary: .*\n", fenced, record.read_text("utf-8"), flags=re.M), encoding="utf-8")
-    run([sys.executable, "-m", "generator", "build"], cwd=clone, env={"PYTHONPATH": str(clone)})
-    commit_as_contributor(clone, "Main, with its README up to date")
-    record.write_text(record.read_text("utf-8").replace("After the fence.", "Then more."), encoding="utf-8")
-    commit_as_contributor(clone, "Reword the record's summary")
+    backticks = 'summary: "Runs ```` and ``````` of backticks."\n'
+    record.write_text(re.sub(r"^summary: .*\n", backticks, record.read_text("utf-8"), flags=re.M), encoding="utf-8")
+    template = clone / "generator" / "templates" / "readme_project.md.j2"
+    old = "Set up and run the whole test suite:"
+    assert old in template.read_text("utf-8")
+    template.write_text(template.read_text("utf-8").replace(old, "Set up and run every test:"), encoding="utf-8")
+    commit_as_contributor(clone, "Add a record, reword the Quickstart")
 
     summary = tmp_path / "runner" / "summary.md"
     summary.parent.mkdir()
@@ -322,12 +322,12 @@ def test_the_summary_keeps_a_records_backticks_inside_its_diff(tmp_path: Path):
     assert_green(play_job(clone, workflow, job, summary), job)
 
     text = summary.read_text("utf-8")
-    readme_diff = text[text.index("diff --git a/README.md") :]
-    assert re.search(r"^   ```$", readme_diff, re.M), "the diff no longer shows the fence; the test proves nothing"
+    assert re.search(r"^ ```$", text, re.M), "the diff no longer shows a bare fence; the test proves nothing"
     tokens = MarkdownIt("commonmark").parse(text)
     (diff,) = [token for token in tokens if token.type == "fence" and token.info == "diff"]
-    assert "+  Then more." in diff.content and "-  After the fence." in diff.content
-    assert not [token for token in tokens if token.map and token.map[0] > diff.map[1] and token.type != "html_block"]
+    assert "+Set up and run every test:" in diff.content and "Runs ```` and ``````` of backticks." in diff.content
+    # After the diff's fence, only the closing </details>.
+    assert [token.type for token in tokens if token.map and token.map[0] >= diff.map[1]] == ["html_block"]
 
 
 # --- after the merge ----------------------------------------------------------------
