@@ -212,7 +212,7 @@ def play_pull_request(clone: Path, tmp_path: Path) -> dict[str, tuple[list[Step]
     for index, (name, (workflow, job)) in enumerate(pull_request_jobs(clone).items()):
         # Every job starts from the pull request's commit, as on separate runners.
         git(clone, "reset", "--quiet", "--hard")
-        git(clone, "clean", "-q", "-d", "--force", "-x", "--exclude=.venv")
+        git(clone, "clean", "-q", "-d", "--force", "-x")
         summary = tmp_path / f"runner-{index}" / "summary.md"
         summary.parent.mkdir()
         summary.touch()
