@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import DataError, Finding, errors_in
-from .load import TAXONOMY_FILE, RawData, load_entries
+from .load import PAPERS_DIR, TAXONOMY_FILE, RawData, load_entries
 from .model import Catalog, SiteSettings, build_catalog
 from .paths import display_path, links_under
 from .render import render_all, render_nav, splice_nav
@@ -72,7 +72,8 @@ def catalog_from(raw: RawData) -> Catalog:
     """The model of validated raw data."""
     records = ((document.stem, document.display, document.data) for document in raw.papers)
     settings = SiteSettings.from_config(raw.site.data if raw.site else {})
-    return build_catalog(raw.taxonomy.data, raw.tags.data if raw.tags else None, records, settings)
+    folder = display_path(raw.entries_dir / PAPERS_DIR, raw.entries_dir.parent)
+    return build_catalog(raw.taxonomy.data, raw.tags.data if raw.tags else None, records, settings, folder)
 
 
 def load_catalog(project: Project, times: StageTimes | None = None) -> tuple[Catalog, list[Finding]]:

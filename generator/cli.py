@@ -10,10 +10,10 @@ import os
 import sys
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
 
+from . import routes
 from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import BuildResult, Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
@@ -196,7 +196,7 @@ def _audit(args: argparse.Namespace) -> int:
         findings = audit_site(
             target,
             inline_scripts=theme_inline_scripts(project.mkdocs_yml),
-            base_path=urlsplit(catalog.site_url or "/").path or "/",
+            base_path=routes.site_path(catalog.site_url),
         )
     else:
         print(f"error: {target} is neither a built site's folder nor an HTML file", file=sys.stderr)

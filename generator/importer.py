@@ -6,7 +6,9 @@ A paper block is a bullet list of ``**Field:**`` lines (Link, Authors or Speaker
 Summary with an optional nested ``**Key Results:**`` list). Award and presentation
 markers in the heading become fields. HTML comment lines are skipped, and a line
 ``<!-- end of list -->`` ends the list (the generated README puts its notes on the
-project after it).
+project after it). Lines between ``<!-- project notes -->`` and
+``<!-- end of project notes -->`` are skipped too: the README's pointer to its
+Quickstart, under the intro, is not part of the list's description.
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class ImportError_(Exception):
 
 
 END_OF_LIST = "<!-- end of list -->"
+PROJECT_NOTES = "<!-- project notes -->"
+END_OF_PROJECT_NOTES = "<!-- end of project notes -->"
 _COMMENT_LINE = re.compile(r"^\s*<!--.*-->\s*$")
 _HEADING = re.compile(r"^(#{1,4})\s+(.*?)\s*$")
 _NUMBER_PREFIX = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
@@ -238,9 +242,17 @@ def parse_list(text: str, source: str = "<input>") -> tuple[dict[str, Any], list
     blocks: list[tuple[str, str, _Block]] = []
     in_toc = False
     current: _Block | None = None
+    notes_opened_at = 0
     for number, line in enumerate(text.splitlines(), start=1):
         if line.strip() == END_OF_LIST:
             break
+        if notes_opened_at:
+            if line.strip() == END_OF_PROJECT_NOTES:
+                notes_opened_at = 0
+            continue
+        if line.strip() == PROJECT_NOTES:
+            notes_opened_at = number
+            continue
         if _COMMENT_LINE.match(line):
             continue
         heading = _HEADING.match(line)
@@ -276,6 +288,12 @@ def parse_list(text: str, source: str = "<input>") -> tuple[dict[str, Any], list
             intro.append(line)
         elif line.strip() and not in_toc:
             raise ImportError_(source, number, f"text outside any paper block: {line.strip()!r}")
+    if notes_opened_at:
+        raise ImportError_(
+            source,
+            notes_opened_at,
+            f"'{PROJECT_NOTES}' is never closed: add a line '{END_OF_PROJECT_NOTES}' after the notes",
+        )
     header["description"] = "\n".join(intro).strip()
     header["sections"] = sections
     return header, blocks

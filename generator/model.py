@@ -130,6 +130,8 @@ class Catalog:
     repository: str | None = None
     branch: str = "main"
     site_url: str | None = None
+    # Where the record files are, from the project's root: new ones are created there.
+    records_folder: str = "entries/papers"
 
     @cached_property
     def tags_by_id(self) -> dict[str, Tag]:
@@ -140,6 +142,12 @@ class Catalog:
         if not self.repository:
             return None
         return f"{self.repository.rstrip('/')}/edit/{self.branch}/{paper.source}"
+
+    def new_record_url(self) -> str | None:
+        """Where a contributor creates a record in the forge's web editor, if the repository is known."""
+        if not self.repository:
+            return None
+        return f"{self.repository.rstrip('/')}/new/{self.branch}/{self.records_folder}"
 
     # Cached: templates ask for these many times, and the catalog never changes once built.
     @cached_property
@@ -195,6 +203,7 @@ def build_catalog(
     tags: Mapping[str, Any] | None,
     records: Iterable[tuple[str, str, Mapping[str, Any]]],
     settings: SiteSettings = SiteSettings(),
+    records_folder: str = "entries/papers",
 ) -> Catalog:
     """The model of validated data: the taxonomy, the tag vocabulary and (id, source file, data) per record.
 
@@ -233,4 +242,5 @@ def build_catalog(
         repository=settings.repository,
         branch=settings.branch,
         site_url=settings.site_url,
+        records_folder=records_folder,
     )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from .text import ID_PATTERN
 
@@ -151,6 +152,11 @@ def url(path: str) -> str:
     if path.endswith(".md"):
         return path[: -len(".md")] + "/"
     return path
+
+
+def site_path(site_url: str | None) -> str:
+    """The path the site lives under: the site URL's path, which `mkdocs serve` serves it at too."""
+    return urlsplit(site_url or "/").path or "/"
 
 
 def relative(source: str, target: str) -> str:
