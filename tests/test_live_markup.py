@@ -197,3 +197,8 @@ def test_random_markdown_through_the_real_build_has_no_live_markup(texts: list[s
     _drop_refused(root)
     mkdocs_build(root)
     assert _audit(root, root / "site") == []
+
+
+def test_shipped_site_has_no_live_markup(built_site: Path):
+    root = built_site.parent
+    assert _audit(root, built_site) == []
