@@ -33,42 +33,45 @@ def tidy(text: str) -> str:
     return _MULTI_BLANK.sub("\n\n", text).strip() + "\n"
 
 
-def _globals() -> dict[str, object]:
-    return {
-        "routes": routes,
-        "presentations": vocabulary.PRESENTATIONS,
-        "award_icon": vocabulary.AWARD_ICON,
-        "highlight_groups": vocabulary.HIGHLIGHT_GROUPS,
-    }
+def _environment(*, autoescape: bool, filters: dict[str, object]) -> jinja2.Environment:
+    """The templates folder with strict variables, the vocabulary and the route table as globals, and ``filters``."""
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader(__package__, "templates"),
+        autoescape=autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=not autoescape,
+    )
+    env.filters.update(filters, url=escape.safe_url, award_label=vocabulary.award_label)
+    env.globals.update(
+        routes=routes,
+        presentations=vocabulary.PRESENTATIONS,
+        award_icon=vocabulary.AWARD_ICON,
+        highlight_groups=vocabulary.HIGHLIGHT_GROUPS,
+    )
+    return env
 
 
 @cache
 def text_environment() -> jinja2.Environment:
     """For Markdown, YAML, BibTeX and XML outputs: every record value passes an explicit filter."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__, "templates"),
+    env = _environment(
         autoescape=False,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        filters={
+            "md": escape.markdown_text,
+            "md_block": escape.markdown_block,
+            "record_html": escape.record_html,
+            "html": escape.html_text,
+            "xml": escape.xml_text,
+            "yaml_str": escape.yaml_string,
+            "anchor": github_anchor,
+            "fence": code_fence,
+            "people_label": vocabulary.people_label,
+        },
     )
     # Compact JSON for the explorer's embedded data (tojson still escapes <, >, & and ').
     env.policies["json.dumps_kwargs"] = {"sort_keys": True, "separators": (",", ":"), "ensure_ascii": False}
-    env.filters.update(
-        md=escape.markdown_text,
-        md_block=escape.markdown_block,
-        record_html=escape.record_html,
-        html=escape.html_text,
-        xml=escape.xml_text,
-        yaml_str=escape.yaml_string,
-        url=escape.safe_url,
-        anchor=github_anchor,
-        fence=code_fence,
-        award_label=vocabulary.award_label,
-        people_label=vocabulary.people_label,
-    )
-    env.globals.update(_globals())
     return env
 
 
@@ -80,13 +83,4 @@ def _record_markup(text: str) -> Markup:
 @cache
 def html_environment() -> jinja2.Environment:
     """For the single-file HTML export: everything is HTML-escaped unless marked safe."""
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader(__package__, "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.filters.update(record_html=_record_markup, url=escape.safe_url, award_label=vocabulary.award_label)
-    env.globals.update(_globals())
-    return env
+    return _environment(autoescape=True, filters={"record_html": _record_markup})

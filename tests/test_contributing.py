@@ -40,11 +40,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO, copy_project, run
 from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
 from generator.importer import import_markdown
+from helpers import REPO, copy_project, run
 
 NEW_ID = "tidy-gradients"
 NEW_TITLE = "Tidy Gradients: A Record Added in the Web Editor"
