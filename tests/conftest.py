@@ -7,9 +7,12 @@ import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+from browser import CHROMIUM, LAUNCH_ARGS, MODES, Watched, fresh_profile, require_chromium, serve, site_prefix
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -72,6 +75,53 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("site-build") / "project")
     mkdocs_build(root)
     return root / "site"
+
+
+@pytest.fixture(scope="session")
+def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The offline export (file:// pages), made once from a clean copy."""
+    root = copy_project(tmp_path_factory.mktemp("offline") / "project")
+    out = root.parent / "export"
+    generator(root, "export-offline", str(out))
+    return out
+
+
+@pytest.fixture(scope="session")
+def sites(built_site: Path, offline_site: Path) -> Iterator[dict[str, str]]:
+    """The base URL of each mode: the hosted build on 127.0.0.1, the offline export as file://."""
+    with serve(built_site) as hosted:
+        yield {"hosted": hosted, "offline": offline_site.resolve().as_uri() + "/"}
+
+
+@pytest.fixture(scope="session")
+def context(tmp_path_factory: pytest.TempPathFactory):
+    """One headless Debian Chromium for the session, 1280 px wide unless a test resizes its page."""
+    require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            str(fresh_profile(tmp_path_factory.mktemp("chromium"))),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=LAUNCH_ARGS,
+            viewport={"width": 1280, "height": 900},
+        )
+        yield context
+        context.close()
+
+
+@pytest.fixture(params=MODES)
+def watched(request, context, sites) -> Iterator[tuple[Watched, str]]:
+    """A fresh page in each mode; the test fails if it logged an error or requested anything off the site."""
+    mode = request.param
+    page = context.new_page()
+    watcher = Watched(page, site_prefix(sites[mode], mode))
+    request.node.browser_page = page
+    yield watcher, mode
+    page.close()
+    assert watcher.foreign == [], f"requests left the site: {watcher.foreign}"
+    assert watcher.errors == [], f"console errors: {watcher.errors}"
 
 
 @pytest.hookimpl(hookwrapper=True)
