@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 import jinja2
+import material
 from markupsafe import Markup
 
 from . import escape, routes, vocabulary
@@ -37,6 +39,7 @@ def _globals() -> dict[str, object]:
     return {
         "routes": routes,
         "presentations": vocabulary.PRESENTATIONS,
+        # Templates write .emoji (README, curator's lists) or .shortcode (site pages, inline SVG).
         "award_icon": vocabulary.AWARD_ICON,
         "highlight_groups": vocabulary.HIGHLIGHT_GROUPS,
     }
@@ -72,6 +75,22 @@ def text_environment() -> jinja2.Environment:
     return env
 
 
+_MATERIAL_ICONS = Path(material.__file__).parent / "templates" / ".icons"
+_MATERIAL_SHORTCODE = re.compile(r":material-([a-z0-9-]+):")
+
+
+@cache
+def icon_svg(shortcode: str) -> Markup:
+    """The inline SVG of a Material icon shortcode (":material-trophy:"), for the one page no Markdown renders.
+
+    It is the file pymdownx.emoji inlines on the site, read from the installed Material theme.
+    """
+    match = _MATERIAL_SHORTCODE.fullmatch(shortcode)
+    if match is None:
+        raise ValueError(f"not a Material icon shortcode: {shortcode!r}")
+    return Markup((_MATERIAL_ICONS / "material" / f"{match.group(1)}.svg").read_text("utf-8"))
+
+
 def _record_markup(text: str) -> Markup:
     """A Markdown field's sanitised HTML, marked safe for the HTML-escaping environment."""
     return Markup(escape.record_html(text))
@@ -87,6 +106,8 @@ def html_environment() -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(record_html=_record_markup, url=escape.safe_url, award_label=vocabulary.award_label)
+    env.filters.update(
+        record_html=_record_markup, url=escape.safe_url, award_label=vocabulary.award_label, icon_svg=icon_svg
+    )
     env.globals.update(_globals())
     return env
