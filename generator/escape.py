@@ -24,8 +24,9 @@ from markdown_it import MarkdownIt
 # Characters that start inline markup in Python-Markdown, GitHub Markdown or the
 # extensions the site enables. Numeric references render as the same character
 # everywhere and can never open markup, unlike backslash escapes, whose set
-# differs between Markdown implementations.
-_INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)")
+# differs between Markdown implementations. A colon opens an icon or emoji shortcode
+# (":material-trophy:" on the site, ":rocket:" on GitHub) when a word and a colon follow.
+_INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)|:(?=[\w+-]+:)")
 _WHITESPACE = re.compile(r"\s+")
 # Control characters are invisible, and most are not even allowed in XML (the feed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

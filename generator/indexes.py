@@ -5,6 +5,7 @@ Each view is one pass over the papers plus a sort: near-linear in their number.
 
 from __future__ import annotations
 
+import itertools
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -140,6 +141,40 @@ def recently_added(catalog: Catalog, count: int = RECENT_COUNT) -> list[Paper]:
     """Newest first by date added; ties keep list order, so the result is stable."""
     dated = [paper for paper in catalog.papers if paper.added]
     return sorted(dated, key=lambda paper: paper.added or "", reverse=True)[:count]
+
+
+@dataclass(frozen=True)
+class AddedOn:
+    """The papers added on one date: all of them, or none when they are too many to list (``total`` says how many)."""
+
+    date: str
+    papers: tuple[Paper, ...]
+    total: int
+
+
+def recent_days(catalog: Catalog, count: int = RECENT_COUNT) -> list[AddedOn]:
+    """The newest dates papers were added on, newest first, with at most ``count`` papers listed.
+
+    A date's papers are listed whole or not at all: ten papers picked from a larger batch would
+    be picked by their place in the list, which says nothing about when they came. The first
+    date whose papers do not fit is given by its count, and ends the list.
+    """
+    days: list[AddedOn] = []
+    listed = 0
+    for date, group in itertools.groupby(recently_added(catalog, count=len(catalog.papers)), key=_added):
+        papers = tuple(group)
+        if listed + len(papers) > count:
+            days.append(AddedOn(date, (), len(papers)))
+            break
+        days.append(AddedOn(date, papers, len(papers)))
+        listed += len(papers)
+        if listed == count:
+            break
+    return days
+
+
+def _added(paper: Paper) -> str:
+    return paper.added or ""
 
 
 EXPLORER_FIELDS = ("id", "title", "authors", "category", "tags", "presentation", "award", "code", "arxiv", "added")

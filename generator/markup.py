@@ -11,8 +11,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from pathlib import Path
 
 import jinja2
+import material
 from markupsafe import Markup
 
 from . import escape, routes, vocabulary
@@ -47,6 +49,7 @@ def _environment(*, autoescape: bool, filters: dict[str, object]) -> jinja2.Envi
     env.globals.update(
         routes=routes,
         presentations=vocabulary.PRESENTATIONS,
+        # Templates write .emoji (README, curator's lists) or .shortcode (site pages, inline SVG).
         award_icon=vocabulary.AWARD_ICON,
         highlight_groups=vocabulary.HIGHLIGHT_GROUPS,
     )
@@ -75,6 +78,22 @@ def text_environment() -> jinja2.Environment:
     return env
 
 
+_MATERIAL_ICONS = Path(material.__file__).parent / "templates" / ".icons"
+_MATERIAL_SHORTCODE = re.compile(r":material-([a-z0-9-]+):")
+
+
+@cache
+def icon_svg(shortcode: str) -> Markup:
+    """The inline SVG of a Material icon shortcode (":material-trophy:"), for the one page no Markdown renders.
+
+    It is the file pymdownx.emoji inlines on the site, read from the installed Material theme.
+    """
+    match = _MATERIAL_SHORTCODE.fullmatch(shortcode)
+    if match is None:
+        raise ValueError(f"not a Material icon shortcode: {shortcode!r}")
+    return Markup((_MATERIAL_ICONS / "material" / f"{match.group(1)}.svg").read_text("utf-8"))
+
+
 def _record_markup(text: str) -> Markup:
     """A Markdown field's sanitised HTML, marked safe for the HTML-escaping environment."""
     return Markup(escape.record_html(text))
@@ -83,4 +102,5 @@ def _record_markup(text: str) -> Markup:
 @cache
 def html_environment() -> jinja2.Environment:
     """For the single-file HTML export: everything is HTML-escaped unless marked safe."""
-    return _environment(autoescape=True, filters={"record_html": _record_markup})
+    env = _environment(autoescape=True, filters={"record_html": _record_markup, "icon_svg": icon_svg})
+    return env

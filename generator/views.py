@@ -13,11 +13,11 @@ from . import routes
 from .findings import Finding, Rule
 from .indexes import (
     FEED_COUNT,
-    RECENT_COUNT,
     author_index,
     author_index_data,
     explorer_data,
     highlights,
+    recent_days,
     recently_added,
     statistics,
     tag_counts,
@@ -107,7 +107,7 @@ def views(catalog: Catalog, warnings: list[Finding]) -> list[View]:
         return View(path, template, {"link": routes.Links(path), **context})
 
     pages = [
-        page(routes.HOME, "home.md.j2", recent=newest_first[:RECENT_COUNT], **shared),
+        page(routes.HOME, "home.md.j2", recent=recent_days(catalog), **shared),
         page(routes.EXPLORER, "explorer.md.j2", explorer_data=explorer_data(catalog)),
         page(routes.AUTHORS, "authors.md.j2", letters=letters, author_data=author_index_data(letters)),
         page(routes.TAGS, "tags.md.j2", tag_counts=tag_counts(catalog)),

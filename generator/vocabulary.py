@@ -8,7 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-AWARD_ICON = "🏆"
+
+@dataclass(frozen=True)
+class Icon:
+    """One icon in its two spellings: the emoji the README and the curator's lists write, and the site's.
+
+    The site's is a shortcode of an icon bundled with Material, which ``pymdownx.emoji`` writes
+    into the page as inline SVG: it needs no emoji font and makes no request, offline too.
+    (Material's twemoji emoji are ``<img>`` tags loading from a CDN, so they are not used.)
+    """
+
+    emoji: str
+    shortcode: str
+
+
+AWARD_ICON = Icon("🏆", ":material-trophy:")
+TALK_ICON = Icon("🎤", ":material-microphone:")
 # The curator's lists write an award after the title as "🏆 **BEST PAPER AWARD**".
 AWARD_SUFFIX = " Award"
 
@@ -19,7 +34,7 @@ class Presentation:
 
     id: str
     label: str
-    icon: str = ""
+    icon: Icon | None = None
     # Which highlights group shows it: "talks", "tutorials", or none.
     highlight: str | None = None
     # The curator's lists mark talks in bold after the title ("🎤 **ORAL**"), the rest in parentheses.
@@ -33,15 +48,15 @@ class Presentation:
     def marker(self) -> str:
         """The marker after a title in the curator's Markdown format."""
         if self.bold_marker:
-            return f"{self.icon} **{self.label.upper()}**"
+            return f"{self.icon.emoji if self.icon else ''} **{self.label.upper()}**".lstrip()
         return f"({self.label})"
 
 
 PRESENTATIONS: dict[str, Presentation] = {
     presentation.id: presentation
     for presentation in (
-        Presentation("oral", "Oral", "🎤", highlight="talks", bold_marker=True),
-        Presentation("spotlight", "Spotlight", "🎤", highlight="talks", bold_marker=True),
+        Presentation("oral", "Oral", TALK_ICON, highlight="talks", bold_marker=True),
+        Presentation("spotlight", "Spotlight", TALK_ICON, highlight="talks", bold_marker=True),
         Presentation("poster", "Poster"),
         Presentation("tutorial", "Tutorial", highlight="tutorials", bibtex_type="misc", people="Speakers"),
         Presentation("workshop", "Workshop"),

@@ -4,102 +4,15 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
 
-from benchmarks.chromium import CHROMIUM, LAUNCH_ARGS, serve
-from browser import ARTIFACTS, fresh_profile, require_chromium
-from helpers import copy_project, generator
+from browser import page_url, screenshot
 
 pytestmark = pytest.mark.browser
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe-core" / "axe.min.js"
-MODES = ("hosted", "offline")
-
-
-@pytest.fixture(scope="session")
-def offline_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    root = copy_project(tmp_path_factory.mktemp("offline") / "project")
-    out = root.parent / "export"
-    generator(root, "export-offline", str(out))
-    return out
-
-
-@pytest.fixture(scope="session")
-def sites(built_site: Path, offline_site: Path) -> Iterator[dict[str, str]]:
-    with serve(built_site) as hosted:
-        yield {"hosted": hosted, "offline": offline_site.resolve().as_uri() + "/"}
-
-
-def page_url(sites: dict[str, str], mode: str, path: str) -> str:
-    """``path`` is the hosted path ("", "all/", "papers/arnold/"); the offline build uses .html files."""
-    if mode == "offline":
-        path = (path.rstrip("/") or "index") + ".html" if path.endswith("/") or not path else path
-    return sites[mode] + path
-
-
-@pytest.fixture(scope="session")
-def context(tmp_path_factory: pytest.TempPathFactory):
-    require_chromium()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(fresh_profile(tmp_path_factory.mktemp("chromium"))),
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=LAUNCH_ARGS,
-            viewport={"width": 1280, "height": 900},
-        )
-        yield context
-        context.close()
-
-
-class Watched:
-    """A page with everything it logs and requests recorded."""
-
-    def __init__(self, page, allowed_prefix: str) -> None:
-        self.page, self.allowed_prefix = page, allowed_prefix
-        self.errors: list[str] = []
-        self.foreign: list[str] = []
-        page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
-        page.on("pageerror", lambda error: self.errors.append(str(error)))
-        page.on("request", self._request)
-
-    def _request(self, request) -> None:
-        url = request.url
-        if url.startswith((self.allowed_prefix, "data:", "blob:", "about:")):
-            return
-        if self.allowed_prefix.startswith("file:") and url.startswith("file:"):
-            return
-        self.foreign.append(url)
-
-    def goto(self, url: str) -> None:
-        self.page.goto(url, wait_until="load")
-        self.page.wait_for_function("() => document.querySelector('.md-content') !== null")
-
-
-@pytest.fixture(params=MODES)
-def watched(request, context, sites) -> Iterator[tuple[Watched, str]]:
-    mode = request.param
-    base = sites[mode]
-    allowed = base if mode == "offline" else f"{urlsplit(base).scheme}://{urlsplit(base).netloc}/"
-    page = context.new_page()
-    watcher = Watched(page, allowed)
-    request.node.browser_page = page
-    yield watcher, mode
-    page.close()
-    assert watcher.foreign == [], f"requests left the site: {watcher.foreign}"
-    assert watcher.errors == [], f"console errors: {watcher.errors}"
-
-
-def _screenshot(watched: Watched, name: str) -> None:
-    folder = ARTIFACTS / "screenshots"
-    folder.mkdir(parents=True, exist_ok=True)
-    watched.page.screenshot(path=str(folder / f"{name}.png"), full_page=False)
 
 
 @pytest.mark.parametrize(
@@ -133,7 +46,7 @@ def test_search_finds_the_paper(watched, sites, query: str, paper_id: str):
     assert elapsed < 2.0, f"first result after {elapsed:.2f} s"
     assert f"papers/{paper_id}" in first.get_attribute("href"), first.get_attribute("href")
     if query == "Arnold":
-        _screenshot(watcher, f"{mode}-search")
+        screenshot(watcher.page, f"{mode}-search")
 
 
 def test_nav_shows_the_taxonomy_in_order(watched, sites):
@@ -141,7 +54,7 @@ def test_nav_shows_the_taxonomy_in_order(watched, sites):
     watcher.goto(page_url(sites, mode, ""))
     tabs = [text.strip() for text in watcher.page.locator(".md-tabs__item").all_inner_texts()]
     assert tabs[:4] == ["Home", "1. Systems", "2. System-Algorithm Co-design", "3. Algorithm"], tabs
-    _screenshot(watcher, f"{mode}-home")
+    screenshot(watcher.page, f"{mode}-home")
 
 
 def _count(page) -> str:
@@ -172,7 +85,7 @@ def test_explorer_filters_sort_and_keep_state_in_the_url(watched, sites):
     assert page.locator("th[aria-sort='descending'] button").inner_text() == "Title"
     assert page.locator("#pl-rows tr td:first-child a").all_inner_texts() == sorted(titles, reverse=True)
     assert "text=attention" in page.url and "tag=attention" in page.url and "code=1" in page.url
-    _screenshot(watcher, f"{mode}-explorer")
+    screenshot(watcher.page, f"{mode}-explorer")
     page.reload(wait_until="load")
     page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length === 2")
     assert page.input_value("#pl-q") == "attention"
@@ -216,7 +129,7 @@ def test_author_links_open_the_author_index_at_that_author(watched, sites):
     assert page.locator(".pl-authors__letter[aria-pressed='true']").inner_text() == "D"
     names = page.locator("#pl-author-list > li strong").all_inner_texts()
     assert "Arthur Douillard" in names and "Zihan Qiu" not in names
-    _screenshot(watcher, f"{mode}-authors")
+    screenshot(watcher.page, f"{mode}-authors")
 
 
 def test_tag_page_lists_its_papers(watched, sites):
@@ -245,7 +158,7 @@ def test_paper_page_works_with_copy_button_and_theme_toggle(watched, sites):
     scheme = page.evaluate("document.body.getAttribute('data-md-color-scheme')")
     page.locator("form[data-md-component='palette'] label:visible").first.click()
     assert page.evaluate("document.body.getAttribute('data-md-color-scheme')") != scheme
-    _screenshot(watcher, f"{mode}-paper")
+    screenshot(watcher.page, f"{mode}-paper")
 
 
 # The offline pages have the same markup; the hosted build is scanned, in both colour schemes.
@@ -272,4 +185,4 @@ def test_no_serious_accessibility_violations(watched, sites, path: str, scheme: 
     ]
     assert serious == [], json.dumps(serious, indent=1)
     if path.startswith("sections"):
-        _screenshot(watcher, f"{mode}-subsection-{scheme}")
+        screenshot(watcher.page, f"{mode}-subsection-{scheme}")

@@ -42,7 +42,7 @@ def test_single_file_is_self_contained_and_complete(project: Path, tmp_path: Pat
     generator(project, "export-offline", str(target), "--single-file")
     html = target.read_text("utf-8")
     assert not re.search(r"<(?:link|script|img|iframe)\b", html), "no external or inline resources"
-    assert "<style>" in html and "@media print" in html and "page-break-before: always" in html
+    assert "<style>" in html and "@media print" in html and "@page { margin:" in html
     assert 'content: " <" attr(href) ">"' in html
     for path in (REPO / "entries" / "papers").glob("*.yaml"):
         title = yaml.safe_load(path.read_text("utf-8"))["title"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -60,7 +61,8 @@ def test_each_output_names_a_presentation_by_its_one_label(presentation: str):
     label = PRESENTATIONS[presentation].label
     outputs = _outputs(presentation, "Best Paper")
     paper_page = outputs["docs/papers/p.md"]
-    assert f">{label}</span>" in paper_page
+    # The badge: the label, after the presentation's icon if it has one.
+    assert re.search(rf">(:[\w-]+: )?{re.escape(label)}</span>", paper_page), paper_page
     assert award_label("Best Paper") in paper_page
     assert f"· {label}" in outputs["docs/sections/s/t.md"] or f"· {label}" in outputs["docs/sections/s/index.md"]
     assert f'<option value="{presentation}">{label}</option>' in outputs["docs/all.md"]

@@ -50,6 +50,7 @@
     var count = document.getElementById("pl-count");
     var more = document.getElementById("pl-more");
     var headers = root.querySelectorAll("th[aria-sort]");
+    var badges = document.getElementById("pl-badges");
     var tagTitles = data.tags;
     var state = { sort: "category", dir: "asc", shown: PAGE_SIZE };
 
@@ -126,6 +127,18 @@
       return sortedBy[cacheKey];
     }
 
+    // The page carries one badge of each kind, its icon already inline SVG (only the site's
+    // Markdown build makes those); a row gets a copy, with the award's name added.
+    function addBadge(parent, kind, text) {
+      var template = badges.querySelector("[data-badge='" + kind + "']");
+      if (!template) return;
+      var badge = template.cloneNode(true);
+      badge.removeAttribute("data-badge");
+      if (text) badge.appendChild(document.createTextNode(text));
+      parent.appendChild(document.createTextNode(" "));
+      parent.appendChild(badge);
+    }
+
     function cell(tr, content) {
       var td = document.createElement("td");
       if (content instanceof Node) td.appendChild(content); else td.textContent = content;
@@ -139,20 +152,8 @@
       link.href = paperHref(row.id);
       link.textContent = row.title;
       var title = cell(tr, link);
-      if (row.award) {
-        var badge = document.createElement("span");
-        badge.className = "pl-badge pl-badge--award";
-        badge.textContent = "🏆 " + row.award;
-        title.appendChild(document.createTextNode(" "));
-        title.appendChild(badge);
-      }
-      if (row.presentation === "oral" || row.presentation === "spotlight" || row.presentation === "tutorial") {
-        var kind = document.createElement("span");
-        kind.className = "pl-badge pl-badge--" + row.presentation;
-        kind.textContent = row.presentation.charAt(0).toUpperCase() + row.presentation.slice(1);
-        title.appendChild(document.createTextNode(" "));
-        title.appendChild(kind);
-      }
+      if (row.award) addBadge(title, "award", row.award);
+      if (row.presentation) addBadge(title, row.presentation, "");
       cell(tr, row.authors || "—");
       cell(tr, data.subsections[row.category]);
       cell(tr, row.tags.map(function (t) { return tagTitles[t] || t; }).join(", "));
