@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import REPO, copy_project, generator
 
 from browser import page_url, screenshot
+from helpers import REPO, copy_project, generator
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
