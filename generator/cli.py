@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
-from .importer import ImportError_, import_markdown, write_import
+from .importer import ImportError_, ImportPlan, plan_import, write_plan
 from .linkcheck import ALLOW_PRIVATE_OPTION, CheckSettings, LinkChecker, report
 from .load import load_entries
 from .offline import build_offline_site, write_single_file, zip_folder
@@ -56,16 +56,37 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if errors or (args.strict and findings) else 0
 
 
+def _read_list_file(source: Path) -> str:
+    try:
+        return source.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{source}: not UTF-8 text; save the list as UTF-8") from None
+    except OSError as error:
+        raise ValueError(f"{source}: cannot read: {error.strerror}") from None
+
+
+def _import_summary(source: Path, plan: ImportPlan) -> str:
+    imported = plan.imported
+    return "\n".join(
+        [
+            f"imported {source} as list '{imported.list_id}': {len(imported.papers)} papers",
+            f"  {len(imported.new_records)} new records; {imported.placements_added} placements added to "
+            f"existing records, {imported.placements_replaced} replaced (a re-import)",
+            f"  wrote {len(plan.files)} files under {plan.folder}; {plan.unchanged} records unchanged",
+            f"  {len(imported.warnings)} warnings" + (" (listed above, with file:line)" if imported.warnings else ""),
+        ]
+    )
+
+
 def _import_markdown(args: argparse.Namespace) -> int:
     source = Path(args.file)
     added = dt.date.fromisoformat(args.added) if args.added else None
-    imported = import_markdown(source.read_text(encoding="utf-8"), str(source), added)
-    written = write_import(imported, Path(args.out), force=args.force)
-    print(
-        f"imported {len(imported.records)} papers in "
-        f"{sum(len(s['subsections']) for s in imported.taxonomy['sections'])} subsections; "
-        f"wrote {len(written)} files under {args.out}"
-    )
+    folder = Path(args.out) if args.out else Path(args.root) / "entries"
+    plan = plan_import(folder, _read_list_file(source), str(source), args.list, added)
+    for warning in plan.imported.warnings:
+        print(warning, file=sys.stderr)
+    write_plan(plan)
+    print(_import_summary(source, plan))
     return 0
 
 
@@ -238,11 +259,15 @@ def parser() -> argparse.ArgumentParser:
     audit.add_argument("path", help="a built site's folder, or a single-file export")
     audit.set_defaults(run=_audit)
 
-    importer = commands.add_parser("import-markdown", help="import a list in the seed's Markdown format")
+    importer = commands.add_parser(
+        "import-markdown", help="import a list in the curator's Markdown format into the collection"
+    )
     importer.add_argument("file")
-    importer.add_argument("--out", required=True, help="folder for taxonomy.yml and papers/")
-    importer.add_argument("--force", action="store_true", help="overwrite existing records")
-    importer.add_argument("--added", help="date-added for the records (YYYY-MM-DD; default today)")
+    importer.add_argument("--list", required=True, help="the list's id, e.g. inference (kebab-case)")
+    importer.add_argument(
+        "--out", help="folder to import into (lists/ and papers/ under it); default: the project's entries/"
+    )
+    importer.add_argument("--added", help="date-added for new records (YYYY-MM-DD; default today)")
     importer.set_defaults(run=_import_markdown)
     return main_parser
 
