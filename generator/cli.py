@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -71,7 +72,7 @@ def _import_summary(source: Path, plan: ImportPlan) -> str:
         [
             f"imported {source} as list '{imported.list_id}': {len(imported.papers)} papers",
             f"  {len(imported.new_records)} new records; {imported.placements_added} placements added to "
-            f"existing records, {imported.placements_replaced} replaced (a re-import)",
+            f"existing records, {imported.placements_updated} updated (a re-import)",
             f"  wrote {len(plan.files)} files under {plan.folder}; {plan.unchanged} records unchanged",
             f"  {len(imported.warnings)} warnings" + (" (listed above, with file:line)" if imported.warnings else ""),
         ]
@@ -275,7 +276,8 @@ def parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return args.run(args)
+        command: Callable[[argparse.Namespace], int] = args.run
+        return command(args)
     except DataError as error:
         print(format_findings(error.findings, getattr(args, "format", "text")), file=sys.stderr)
         count = len(errors_in(error.findings))

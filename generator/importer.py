@@ -117,15 +117,18 @@ def compose(record: dict[str, Any], facts: dict[str, Any], placements: list[dict
     data = {key: value for key, value in record.items() if key not in PLACEMENT_KEYS and key != "also"}
     data.update(facts)
     if placements:
-        data.update({key: value for key, value in placements[0].items() if value not in (None, "", [])})
+        data.update(_filled(placements[0]))
     ordered = {key: data.pop(key) for key in RECORD_ORDER if key in data}
     ordered.update(data)
-    also = [
-        {key: value for key, value in placement.items() if value not in (None, "", [])} for placement in placements[1:]
-    ]
+    also = [_filled(placement) for placement in placements[1:]]
     if also:
         ordered["also"] = also
     return ordered
+
+
+def _filled(placement: dict[str, Any]) -> dict[str, Any]:
+    """A placement without its empty keys, as a record file holds it."""
+    return {key: value for key, value in placement.items() if value not in (None, "", [])}
 
 
 def _placement(list_id: str | None, category: str, position: int, reading: PaperReading) -> dict[str, Any]:
@@ -395,7 +398,8 @@ class ImportedList:
     papers: list[tuple[str, int, int]] = field(default_factory=list)
     new_records: list[str] = field(default_factory=list)
     placements_added: int = 0
-    placements_replaced: int = 0
+    # Placements this list had from an earlier import whose text or place changed.
+    placements_updated: int = 0
 
     def list_file(self, existing: dict[str, Any] | None = None) -> dict[str, Any]:
         """The ``lists/<id>.yml`` content: title, intro, sections and output path; other keys kept."""
@@ -452,10 +456,11 @@ def _place(stored: Stored, list_id: str | None, new: list[dict[str, Any]], impor
     current = [] if is_new else placements_of(stored.data)
     slots = [index for index, placement in enumerate(current) if placement.get("list") == list_id]
     for slot, placement in zip(slots, new, strict=False):
+        if _filled(current[slot]) != _filled(placement):
+            imported.placements_updated += 1
         current[slot] = placement
     current.extend(new[len(slots) :])
     if not is_new:
-        imported.placements_replaced += min(len(slots), len(new))
         imported.placements_added += max(len(new) - len(slots), 0)
     if len(slots) > len(new):
         imported.warnings.append(

@@ -411,7 +411,6 @@ def parse_list(text: str, source: str = "<input>") -> ParsedList:
         raise _refuse(tokens, source)
     assembler = _Assembler(source)
     assembler.run(blocks)
-    parsed = assembler.finish()
-    if not parsed.title:
+    if not assembler.title:
         assembler.warn(1, "no '# Title' line at the top of the list")
-    return parsed
+    return assembler.finish()

@@ -44,15 +44,15 @@ _FIELD_KINDS: dict[str, FieldKind] = {
          "project page", "website", "slides", "video", "blog", "poster"),
         "links",
     ),
-    **dict.fromkeys(
-        ("authors", "author", "speakers", "speaker", "presenters", "organizers", "organisers", "instructors"),
-        "authors",
-    ),
-    **dict.fromkeys(("summary", "tl;dr", "tldr", "abstract"), "summary"),
+    **dict.fromkeys(("authors", "author", "speakers", "speaker"), "authors"),
+    # An "Abstract" or "TL;DR" is not the curator's summary: it stays a note under its label.
+    "summary": "summary",
     **dict.fromkeys(("key results", "key result"), "key_results"),
     "award": "award",
     "presentation": "presentation",
 }  # fmt: skip
+# The labels of the format's own link field; a part with no URL under one is a label-only link.
+_LINK_FIELD_LABELS = frozenset({"link", "links", "url", "urls"})
 _GENERIC_LINK_LABELS = frozenset({"link", "links", "url", "urls", "paper", "arxiv", "openreview", "pdf"})
 # Kinds that a label nested inside another field still opens (a "Key Results:" list under
 # the summary); a nested "**Pallas Kernels:** …" with a value is part of the text around it.
@@ -359,7 +359,8 @@ def _accepts(current: Field, item: Item) -> bool:
     if current.kind in _TEXT_KINDS:
         return True
     if current.kind == "key_results":
-        return item.bullet or any(not line.blank for line in current.items)
+        # Its list items, and lines indented under them; a paragraph at the margin is not a result.
+        return item.bullet or (item.indent > current.indent and any(not line.blank for line in current.items))
     if current.kind == "links":
         return bool(_links_in(item.text, current.label)[0])
     return current.kind == "authors" and item.bullet
@@ -426,7 +427,9 @@ class PaperReader:
         after_rule = False
         for token in body:
             if token.kind == "rule":
+                # A rule ends the paragraph above it, like a blank line.
                 after_rule = True
+                items.append(_item(Token("blank", token.number, "")))
                 continue
             if after_rule and token.kind != "blank":
                 self.warn(
@@ -473,8 +476,12 @@ class PaperReader:
         return note
 
     def apply(self, item: Field, reading: PaperReading) -> None:
+        """Put one field where it belongs: a fact, the summary, the key results, or a note."""
         facts = reading.facts
-        if item.kind == "links":
+        if not item.value and all(line.blank for line in item.items):
+            reading.notes.append({"label": "Note", "text": item.written})
+            self.warn(item.line, f"'{item.label}' is a label with nothing under it; kept as a note")
+        elif item.kind == "links":
             self.apply_links(item, facts, reading.notes)
         elif item.kind == "authors":
             self.apply_authors(item, facts)
@@ -482,19 +489,12 @@ class PaperReader:
             reading.summary = _text_of(item)
         elif item.kind == "key_results":
             reading.key_results.extend(_results_of(item))
-        elif item.kind in ("award", "presentation") and self.apply_recognition(item, facts):
-            return
-        else:
+        elif item.kind not in ("award", "presentation") or not self.apply_recognition(item, facts):
             if item.kind in ("award", "presentation"):
                 self.warn(item.line, f"'{item.label}' field not in the vocabulary, or a second one; kept as a note")
             elif item.kind != "note":
                 self.warn(item.line, f"a second '{item.label}' field; kept as a note")
-            text = _text_of(item)
-            if text:
-                reading.notes.append({"label": item.label, "text": text})
-            else:
-                reading.notes.append({"label": "Note", "text": item.written})
-                self.warn(item.line, f"'{item.label}' is a label with nothing under it; kept as a note")
+            reading.notes.append({"label": item.label, "text": _text_of(item)})
 
     def apply_links(self, item: Field, facts: dict[str, Any], notes: list[dict[str, str]]) -> None:
         lines = [(item.line, item.value)] + [(line.line, line.text) for line in item.items if not line.blank]
@@ -507,9 +507,15 @@ class PaperReader:
                 self.warn(number, f"a line under '{item.label}' with no link in it; kept as a note")
                 continue
             reading = parse_links(text, item.label)
-            facts.setdefault("links", []).extend(reading.links)
+            generic = item.label.casefold() in _LINK_FIELD_LABELS
+            facts.setdefault("links", []).extend(link for link in reading.links if generic or "url" in link)
             for label in reading.label_only:
-                self.warn(number, f"'{label}' has no URL; kept as a link with a label only")
+                if generic:
+                    self.warn(number, f"'{label}' has no URL; kept as a link with a label only")
+                else:
+                    # "**Code:** coming soon": the label says what it is, so it stays with its text.
+                    notes.append({"label": item.label, "text": label})
+                    self.warn(number, f"'{label}' under '{item.label}' has no URL; kept as a note")
             for leftover in reading.leftovers:
                 notes.append({"label": item.label, "text": leftover})
                 self.warn(
