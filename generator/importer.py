@@ -112,10 +112,9 @@ def placements_of(record: dict[str, Any]) -> list[dict[str, Any]]:
     return [main, *also] if main else list(also)
 
 
-def compose(record: dict[str, Any], facts: dict[str, Any], placements: list[dict[str, Any]]) -> dict[str, Any]:
-    """The record with ``facts`` and ``placements``, keys in the order files show them."""
+def compose(record: dict[str, Any], placements: list[dict[str, Any]]) -> dict[str, Any]:
+    """The record's facts with ``placements``, keys in the order files show them."""
     data = {key: value for key, value in record.items() if key not in PLACEMENT_KEYS and key != "also"}
-    data.update(facts)
     if placements:
         data.update(_filled(placements[0]))
     ordered = {key: data.pop(key) for key in RECORD_ORDER if key in data}
@@ -157,26 +156,46 @@ def _facts(reading: PaperReading, venue_year: re.Match[str] | None, added: dt.da
 # --------------------------------------------------------------------------- merging facts
 
 
+def merge_author_lists(old: list[str], old_cut: bool, new: list[str], new_cut: bool) -> tuple[list[str], bool, bool]:
+    """Two author lists as one: the union of their names, whether it is still cut short, and whether they agree.
+
+    The lists agree when they name the same people, or when the shorter one ends in
+    "et al." and the longer one begins with it (one list just names more of them).
+    """
+    old_keys, new_keys = [_name_key(name) for name in old], [_name_key(name) for name in new]
+    union, seen = list(old), set(old_keys)
+    for name, key in zip(new, new_keys, strict=True):
+        if key not in seen:
+            union.append(name)
+            seen.add(key)
+    if old_keys == new_keys:
+        return union, old_cut or new_cut, True
+    (short, short_cut), (long, long_cut) = sorted([(old_keys, old_cut), (new_keys, new_cut)], key=lambda p: len(p[0]))
+    agree = short_cut and long[: len(short)] == short
+    # The fuller list says whether names are still missing, unless the union outgrew both lists.
+    truncated = long_cut if len(union) == len(long) else old_cut or new_cut
+    return union, truncated, agree
+
+
 @dataclass
 class _Merge:
-    """Merges one paper's facts into a record, reporting conflicts with both locations."""
+    """Merges one paper's facts into a record, reporting each conflict at the new place and naming the old one."""
 
     record: dict[str, Any]
     new: dict[str, Any]
-    here: str
     there: str
     warnings: list[Finding]
     source: str
     line: int
 
-    def conflict(self, what: str, kept: Any, other: Any) -> None:
+    def conflict(self, what: str, theirs: Any, kept: Any) -> None:
         self.warnings.append(
             Finding(
                 self.source,
                 self.line,
                 1,
                 "warning",
-                f"'{self.record.get('title')}': {what} differs from {self.there} ({other!r}); kept {kept!r}",
+                f"'{self.new.get('title')}': {what} differs from {self.there} ({theirs!r}); kept {kept!r}",
             )
         )
 
@@ -186,14 +205,13 @@ class _Merge:
         for key in ("affiliation", "venue", "year", "presentation", "award"):
             self.scalar(key)
         self.affiliations()
-        self.union("links", _link_key)
-        self.union("tags", lambda tag: tag)
+        self.links()
 
     def title(self) -> None:
-        old, new = self.record.get("title"), self.new.get("title")
-        if isinstance(old, str) and isinstance(new, str) and normalised_title(old) != normalised_title(new):
+        old, new = self.record.get("title"), self.new["title"]
+        if isinstance(old, str) and normalised_title(old) != normalised_title(new):
             kept = new if len(new) > len(old) else old
-            self.conflict("the title", kept, old if kept == new else new)
+            self.conflict("the title", old, kept)
             self.record["title"] = kept
 
     def scalar(self, key: str) -> None:
@@ -204,21 +222,24 @@ class _Merge:
             self.record[key] = new
             return
         # The fuller text wins ("Best Paper (D&B Track)" over "Best Paper"); otherwise the record's.
-        kept = new if isinstance(new, str) and isinstance(old, str) and len(new) > len(old) else old
-        self.conflict(f"{key}", kept, new if kept == old else old)
+        kept = new if isinstance(old, str) and isinstance(new, str) and len(new) > len(old) else old
+        self.conflict(key, old, kept)
         self.record[key] = kept
 
     def affiliations(self) -> None:
         old, new = self.record.get("author_affiliations"), self.new.get("author_affiliations")
-        if not isinstance(new, dict) or (old is not None and not isinstance(old, dict)):
+        if not new:
+            return
+        if old is not None and not isinstance(old, dict):
+            self.conflict("author_affiliations (not a mapping in the record; left as it is)", old, old)
             return
         merged = dict(old or {})
         for name, affiliation in new.items():
-            if merged.get(name, affiliation) != affiliation:
-                kept = max(merged[name], affiliation, key=len)
-                self.conflict(f"the affiliation of {name}", kept, affiliation if kept == merged[name] else merged[name])
-                affiliation = kept
-            merged[name] = affiliation
+            mine = merged.setdefault(name, affiliation)
+            if mine != affiliation:
+                kept = affiliation if isinstance(mine, str) and len(affiliation) > len(mine) else mine
+                self.conflict(f"the affiliation of {name}", mine, kept)
+                merged[name] = kept
         self.record["author_affiliations"] = merged
 
     def authors(self) -> None:
@@ -227,42 +248,38 @@ class _Merge:
         if not new:
             return
         if not isinstance(old, list) or not all(isinstance(name, str) for name in old):
-            self.conflict("the authors (the record's are not a list of names; left as they are)", old, new)
+            if old is None:
+                self.record["authors"] = new
+                self.set_truncated(bool(self.new.get("authors_et_al")))
+            else:
+                self.conflict("the authors (not a list of names in the record; left as they are)", old, old)
             return
-        old_cut, new_cut = bool(self.record.get("authors_et_al")), bool(self.new.get("authors_et_al"))
-        if not old:
-            self.record["authors"], truncated = new, new_cut
-        else:
-            known = {_name_key(name) for name in old}
-            union = old + [name for name in new if _name_key(name) not in known]
-            (shorter, shorter_cut), (longer, longer_cut) = sorted(
-                [(old, old_cut), (new, new_cut)], key=lambda pair: len(pair[0])
-            )
-            extends = [_name_key(n) for n in longer[: len(shorter)]] == [_name_key(n) for n in shorter]
-            if [_name_key(n) for n in old] != [_name_key(n) for n in new] and not (extends and shorter_cut):
-                self.conflict("the author list", union, new)
-            self.record["authors"] = union
-            # The fuller list says whether names are still missing, unless the union outgrew both.
-            truncated = longer_cut if len(union) == len(longer) else old_cut or new_cut
-            if len(old) == len(new) and extends:
-                truncated = old_cut or new_cut
+        union, truncated, agree = merge_author_lists(
+            old, bool(self.record.get("authors_et_al")), new, bool(self.new.get("authors_et_al"))
+        )
+        if old and not agree:
+            self.conflict("the author list", old, union)
+        self.record["authors"] = union
+        self.set_truncated(truncated)
+
+    def set_truncated(self, truncated: bool) -> None:
         if truncated:
             self.record["authors_et_al"] = True
         else:
             self.record.pop("authors_et_al", None)
 
-    def union(self, key: str, identity: Any) -> None:
-        old, new = self.record.get(key), self.new.get(key) or []
+    def links(self) -> None:
+        """Links unioned by URL (a label-only link by its label); none is dropped."""
+        old, new = self.record.get("links"), self.new.get("links") or []
         if not new:
             return
         if old is None:
-            self.record[key] = list(new)
-            return
-        if not isinstance(old, list):
-            self.conflict(f"{key} (the record's are not a list, left as they are)", old, new)
-            return
-        seen = {identity(item) for item in old}
-        self.record[key] = old + [item for item in new if identity(item) not in seen]
+            self.record["links"] = list(new)
+        elif not isinstance(old, list):
+            self.conflict("links (not a list in the record; left as they are)", old, old)
+        else:
+            seen = {_link_key(link) for link in old}
+            self.record["links"] = old + [link for link in new if _link_key(link) not in seen]
 
 
 def _name_key(name: str) -> str:
@@ -275,12 +292,17 @@ def _link_key(link: Any) -> str:
     return repr(link)
 
 
+def _list_ids(record: dict[str, Any]) -> set[str]:
+    """The lists a record is placed in (a hand-edited ``list`` that is not text counts as none)."""
+    return {placement["list"] for placement in placements_of(record) if isinstance(placement.get("list"), str)}
+
+
 # --------------------------------------------------------------------------- the collection
 
 
 @dataclass
 class Stored:
-    """A record of the collection: where it is, its data, and whether this import changed it."""
+    """A record of the collection: its id, its data, and where it came from (file, or list and line)."""
 
     id: str
     data: dict[str, Any]
@@ -307,14 +329,16 @@ class Collection:
 
     def index(self, stored: Stored) -> None:
         title = stored.data.get("title")
-        if isinstance(title, str):
+        # A title of emoji or punctuation only normalises to nothing and matches no other.
+        if isinstance(title, str) and normalised_title(title):
             self.by_title.setdefault(normalised_title(title), stored.id)
         for key in paper_ids(stored.data.get("links")):
             self.by_id.setdefault(key, stored.id)
 
-    def find(self, facts: dict[str, Any], where: str, warnings: list[Finding], source: str, line: int) -> str | None:
+    def find(self, facts: dict[str, Any], warnings: list[Finding], source: str, line: int) -> str | None:
         """The record that is this paper: same normalised title, or same paper id with a compatible title."""
-        if found := self.by_title.get(normalised_title(facts["title"])):
+        title = normalised_title(facts["title"])
+        if title and (found := self.by_title.get(title)):
             return found
         for key in sorted(paper_ids(facts.get("links"))):
             found = self.by_id.get(key)
@@ -340,7 +364,13 @@ def _load_records(folder: Path) -> Collection:
     """The records and list files already in ``folder``; a broken file stops the import."""
     collection = Collection()
     papers = folder / PAPERS_DIR
-    findings: list[Finding] = []
+    findings = [
+        Finding(str(path), 1, 1, "error", "must be a folder, not a symbolic link; the import writes into it")
+        for path in (folder, papers, folder / LISTS_DIR)
+        if path.is_symlink()
+    ]
+    if findings:
+        raise DataError(findings)
     for path in sorted(papers.glob("*.yaml")) if papers.is_dir() else []:
         try:
             document = load_document(path, folder.parent)
@@ -412,32 +442,34 @@ class ImportedList:
         return ordered
 
 
+def _shared_prefixes(readings: list[tuple[str, PaperReading, dict[str, Any]]]) -> frozenset[str]:
+    """Short names ("DAPO") that several papers of the list start with; none of them takes it as id."""
+    prefixes = Counter(slugify(p) for _, _, facts in readings if (p := title_prefix(facts["title"])))
+    return frozenset(prefix for prefix, count in prefixes.items() if count > 1)
+
+
 def _apply(
     parsed: ParsedList, collection: Collection, list_id: str | None, source: str, added: dt.date
 ) -> ImportedList:
     """Merge a parsed list into ``collection``; return the list and the records it touched."""
-    warnings = list(parsed.warnings)
     title = parsed.title or (list_id or "")
+    taxonomy = {"title": title, "description": parsed.description, "sections": parsed.sections}
+    imported = ImportedList(list_id, taxonomy, {}, list(parsed.warnings))
     venue_year = _VENUE_YEAR.match(title)
     readings = [(category, reading, _facts(reading, venue_year, added)) for category, reading in parsed.papers]
-    prefixes = Counter(slugify(p) for _, _, facts in readings if (p := title_prefix(facts["title"])))
-    shared = frozenset(prefix for prefix, count in prefixes.items() if count > 1)
+    shared = _shared_prefixes(readings)
     pending: dict[str, list[dict[str, Any]]] = {}
-    imported = ImportedList(
-        list_id, {"title": title, "description": parsed.description, "sections": parsed.sections}, {}, warnings
-    )
     positions: Counter[str] = Counter()
     for category, reading, facts in readings:
         positions[category] += 10
-        where = f"{source}:{reading.line}"
-        record_id = collection.find(facts, where, warnings, source, reading.line)
+        record_id = collection.find(facts, imported.warnings, source, reading.line)
         if record_id is None:
             record_id = paper_id_for(facts["title"], set(collection.records), shared)
-            collection.add(Stored(record_id, facts, where, reading.line))
+            collection.add(Stored(record_id, facts, f"{source}:{reading.line}", reading.line))
             imported.new_records.append(record_id)
         else:
             stored = collection.records[record_id]
-            _Merge(stored.data, facts, where, stored.where, warnings, source, reading.line).run()
+            _Merge(stored.data, facts, stored.where, imported.warnings, source, reading.line).run()
             collection.index(stored)
         pending.setdefault(record_id, []).append(_placement(list_id, category, positions[category], reading))
         imported.papers.append((record_id, reading.line, reading.end))
@@ -446,7 +478,7 @@ def _apply(
         imported.records[record_id] = collection.records[record_id].data
     _report_stale(collection, list_id, pending, imported, source)
     _report_near_duplicates(collection, imported, source)
-    imported.warnings = sorted(dict.fromkeys(warnings))
+    imported.warnings = sorted(dict.fromkeys(imported.warnings))
     return imported
 
 
@@ -472,8 +504,7 @@ def _place(stored: Stored, list_id: str | None, new: list[dict[str, Any]], impor
                 f"'{stored.id}' was in this list {len(slots)} times, now {len(new)}; the extra placements were kept",
             )
         )
-    facts = {key: value for key, value in stored.data.items() if key not in PLACEMENT_KEYS and key != "also"}
-    stored.data = compose(stored.data, facts, current)
+    stored.data = compose(stored.data, current)
 
 
 def _report_stale(
@@ -506,12 +537,12 @@ def _report_near_duplicates(collection: Collection, imported: ImportedList, sour
         prefix = title_prefix(stored.data["title"])
         if not prefix:
             continue
-        lists = {p.get("list") for p in placements_of(stored.data)}
+        lists = _list_ids(stored.data)
         for other in collection.records.values():
             if other.id == record_id or other.id in imported.new_records:
                 continue
             other_prefix = title_prefix(str(other.data.get("title", "")))
-            other_lists = {p.get("list") for p in placements_of(other.data)}
+            other_lists = _list_ids(other.data)
             if other_prefix and normalised_title(other_prefix) == normalised_title(prefix) and other_lists - lists:
                 imported.warnings.append(
                     Finding(
@@ -555,6 +586,7 @@ class ImportPlan:
 
 
 def check_list_id(list_id: str) -> None:
+    """Refuse a list id that cannot be a file name and a URL segment."""
     if not ID_PATTERN.match(list_id):
         raise ValueError(
             f"list id '{list_id}' must be lowercase kebab-case (letters, digits, hyphens), e.g. 'inference'"

@@ -121,7 +121,7 @@ Role = Literal["title", "toc", "empty", "subheading", "paper", "structure"]
 class Block:
     """A heading and the lines up to the next heading."""
 
-    heading: Token | None
+    heading: Token
     body: list[Token] = field(default_factory=list)
     role: Role = "structure"
 
@@ -132,10 +132,20 @@ class _Division:
 
     title: str
     line: int
+    id: str
     text: list[Token] = field(default_factory=list)
     papers: int = 0
     children: list[_Division] = field(default_factory=list)
-    id: str = ""
+
+
+@dataclass
+class _Paper:
+    """A paper block and where it sits, until the whole document is read."""
+
+    section: _Division
+    subsection: _Division | None
+    heading: Token
+    body: list[Token]
 
 
 @dataclass
@@ -149,14 +159,16 @@ class ParsedList:
     warnings: list[Finding]
 
 
-def _blocks(tokens: list[Token]) -> list[Block]:
-    blocks = [Block(None)]
+def _blocks(tokens: list[Token]) -> tuple[list[Token], list[Block]]:
+    """The lines before the first heading, and a block per heading."""
+    preamble: list[Token] = []
+    blocks: list[Block] = []
     for token in tokens:
         if token.kind == "heading":
             blocks.append(Block(token))
         else:
-            blocks[-1].body.append(token)
-    return blocks
+            (blocks[-1].body if blocks else preamble).append(token)
+    return preamble, blocks
 
 
 def _is_toc(title: str) -> bool:
@@ -172,6 +184,32 @@ def _is_paper(level: int, title: str, body: list[Token]) -> bool:
     return evidence and not numbered
 
 
+def _is_subheading(block: Block, paper_level: int | None) -> bool:
+    """A deeper heading inside a paper ("##### Key Results") that labels part of the paper."""
+    if paper_level is None or block.heading.level <= paper_level:
+        return False
+    return field_kind(block.heading.text.rstrip(":")) != "note" or not has_fields(block.body)
+
+
+def classify(blocks: list[Block]) -> None:
+    """Give each block its role: the title, the table of contents, a paper, or structure."""
+    paper_level: int | None = None
+    for index, block in enumerate(blocks):
+        heading = block.heading
+        if index == 0 and heading.level == 1:
+            block.role = "title"
+        elif _is_toc(heading.text):
+            block.role, paper_level = "toc", None
+        elif not heading.text:
+            block.role = "empty"
+        elif _is_subheading(block, paper_level):
+            block.role = "subheading"
+        elif _is_paper(heading.level, heading.text, block.body):
+            block.role, paper_level = "paper", heading.level
+        else:
+            block.role, paper_level = "structure", None
+
+
 def _section_level(blocks: list[Block]) -> int:
     """The heading level of sections: the shallowest structure before the first paper.
 
@@ -182,70 +220,62 @@ def _section_level(blocks: list[Block]) -> int:
     for block in blocks:
         if block.role == "paper" and levels:
             break
-        if block.role == "structure" and block.heading is not None:
+        if block.role == "structure":
             levels.append(block.heading.level)
     return min(levels, default=2)
 
 
-def classify(blocks: list[Block]) -> None:
-    """Give each block its role: the title, the table of contents, a paper, or structure."""
-    paper_level: int | None = None
-    seen_heading = False
-    for block in blocks[1:]:
-        heading = block.heading
-        assert heading is not None
-        first, seen_heading = not seen_heading, True
-        if first and heading.level == 1:
-            block.role = "title"
-        elif _is_toc(heading.text):
-            block.role, paper_level = "toc", None
-        elif not heading.text:
-            block.role = "empty"
-        elif (
-            paper_level is not None
-            and heading.level > paper_level
-            and (field_kind(heading.text.rstrip(":")) != "note" or not has_fields(block.body))
-        ):
-            block.role = "subheading"
-        elif _is_paper(heading.level, heading.text, block.body):
-            block.role, paper_level = "paper", heading.level
-        else:
-            block.role, paper_level = "structure", None
+def _new_division(siblings: list[_Division], title: str, line: int) -> _Division:
+    """A section or subsection with an id unique among its siblings ("stuff", "stuff-2")."""
+    base = slugify(title) or f"section-{len(siblings) + 1}"
+    taken = {sibling.id for sibling in siblings}
+    division_id, number = base, 2
+    while division_id in taken:
+        division_id, number = f"{base}-{number}", number + 1
+    division = _Division(title, line, division_id)
+    siblings.append(division)
+    return division
 
 
 class _Assembler:
-    """Builds the sections, papers and description from classified blocks."""
+    """Builds the sections, papers and description from classified blocks, in document order."""
 
-    def __init__(self, source: str) -> None:
+    def __init__(self, source: str, section_level: int) -> None:
         self.source = source
+        self.section_level = section_level
         self.warnings: list[Finding] = []
-        self.reader = PaperReader(source, self.warnings)
         self.title = ""
         self.intro: list[Token] = []
+        # Text kept for the end of the description, by source line.
         self.extra: list[tuple[int, str]] = []
         self.sections: list[_Division] = []
         self.section: _Division | None = None
         self.subsection: _Division | None = None
-        self.papers: list[tuple[_Division, _Division | None, Token, list[Token]]] = []
+        self.papers: list[_Paper] = []
+        self.paper_open = False
 
     def warn(self, line: int, message: str) -> None:
         self.warnings.append(Finding(self.source, line, 1, "warning", message))
 
-    def run(self, blocks: list[Block]) -> None:
-        section_level = _section_level(blocks)
-        self.intro.extend(blocks[0].body)
-        for block in blocks[1:]:
-            assert block.heading is not None
-            handler = getattr(self, f"on_{block.role}")
-            handler(block, section_level)
+    def add(self, block: Block) -> None:
+        if block.role == "title":
+            self.title = block.heading.text
+            self.intro.extend(block.body)
+        elif block.role == "toc":
+            self.paper_open = False
+            self.table_of_contents(block.body)
+        elif block.role == "empty":
+            self.warn(block.heading.number, "a heading with no text; the lines under it stay with what came before")
+            self.continue_previous(block.body)
+        elif block.role == "subheading":
+            self.continue_previous([Token("subheading", block.heading.number, block.heading.text), *block.body])
+        elif block.role == "paper":
+            self.paper(block)
+        else:
+            self.structure(block)
 
-    def on_title(self, block: Block, _level: int) -> None:
-        assert block.heading is not None
-        self.title = block.heading.text
-        self.intro.extend(block.body)
-
-    def on_toc(self, block: Block, _level: int) -> None:
-        for token in block.body:
+    def table_of_contents(self, body: list[Token]) -> None:
+        for token in body:
             text = token.text
             if token.kind == "text" and "](#" not in text and not text.lstrip().startswith("|"):
                 self.extra.append((token.number, text))
@@ -254,73 +284,55 @@ class _Assembler:
                     "text in the table of contents that is not a link to a heading; kept in the list's description",
                 )
 
-    def on_empty(self, block: Block, _level: int) -> None:
-        assert block.heading is not None
-        self.warn(block.heading.number, "a heading with no text; the lines under it stay with what came before")
-        self.continue_previous(block.body)
-
-    def on_subheading(self, block: Block, _level: int) -> None:
-        assert block.heading is not None
-        heading = block.heading
-        self.papers[-1][3].extend([Token("subheading", heading.number, heading.text), *block.body])
-
     def continue_previous(self, body: list[Token]) -> None:
-        if self.papers:
-            self.papers[-1][3].extend(body)
+        """Lines whose heading gave no new place: they stay with the paper or division above."""
+        if self.paper_open:
+            self.papers[-1].body.extend(body)
+        elif division := self.subsection or self.section:
+            division.text.extend(token for token in body if token.kind == "text")
         else:
-            self.loose_text(body)
+            for token in body:
+                if token.kind == "text":
+                    self.extra.append((token.number, token.text))
+                    self.warn(token.number, "text outside any paper; kept at the end of the list's description")
 
-    def on_paper(self, block: Block, _level: int) -> None:
-        assert block.heading is not None
+    def paper(self, block: Block) -> None:
         if self.section is None:
-            self.section = self.new_division(self.sections, "Papers", block.heading.number)
+            self.section = _new_division(self.sections, "Papers", block.heading.number)
             self.warn(block.heading.number, "a paper before any section heading; placed in a section 'Papers'")
         self.section.papers += 1
         if self.subsection is not None:
             self.subsection.papers += 1
-        self.papers.append((self.section, self.subsection, block.heading, list(block.body)))
+        self.papers.append(_Paper(self.section, self.subsection, block.heading, list(block.body)))
+        self.paper_open = True
 
-    def on_structure(self, block: Block, section_level: int) -> None:
+    def structure(self, block: Block) -> None:
         heading = block.heading
-        assert heading is not None
         title = _NUMBERED.sub("", heading.text).strip() or heading.text
-        if heading.level <= section_level or self.section is None:
-            if heading.level > section_level:
+        if heading.level <= self.section_level or self.section is None:
+            if heading.level > self.section_level:
                 self.warn(heading.number, f"subsection '{title}' before any section; read as a section")
-            self.section = self.new_division(self.sections, title, heading.number)
+            self.section = _new_division(self.sections, title, heading.number)
             self.subsection = None
-            division = self.section
         else:
-            self.subsection = self.new_division(self.section.children, title, heading.number)
-            division = self.subsection
-        division.text.extend(token for token in block.body if token.kind == "text")
-
-    def new_division(self, siblings: list[_Division], title: str, line: int) -> _Division:
-        division = _Division(title, line)
-        base = slugify(title) or f"section-{len(siblings) + 1}"
-        taken = {sibling.id for sibling in siblings}
-        division.id, number = base, 2
-        while division.id in taken:
-            division.id, number = f"{base}-{number}", number + 1
-        siblings.append(division)
-        return division
-
-    def loose_text(self, body: list[Token]) -> None:
-        for token in body:
-            if token.kind == "text":
-                self.extra.append((token.number, token.text))
-                self.warn(token.number, "text outside any paper; kept at the end of the list's description")
+            self.subsection = _new_division(self.section.children, title, heading.number)
+        (self.subsection or self.section).text.extend(token for token in block.body if token.kind == "text")
+        self.paper_open = False
 
     def finish(self) -> ParsedList:
-        sections = [self.section_entry(section) for section in self.sections]
-        papers = []
-        for section, subsection, heading, body in self.papers:
-            category = f"{section.id}/{subsection.id}" if subsection is not None else section.id
-            papers.append((category, self.reader.read(heading, body)))
+        """Read every paper, settle the sections, and put the description together."""
+        reader = PaperReader(self.source, self.warnings)
+        papers = [(self.category(paper), reader.read(paper.heading, paper.body)) for paper in self.papers]
+        sections = [entry for section in self.sections if (entry := self.section_entry(section)) is not None]
         intro = "\n".join(token.text for token in self.intro if token.kind in ("text", "blank")).strip()
         description = "\n\n".join(part for part in (intro, _join_lines(self.extra)) if part)
-        kept = [section for section in sections if section is not None]
-        return ParsedList(self.title, description, kept, papers, sorted(self.warnings))
+        return ParsedList(self.title, description, sections, papers, sorted(self.warnings))
+
+    @staticmethod
+    def category(paper: _Paper) -> str:
+        if paper.subsection is None:
+            return paper.section.id
+        return f"{paper.section.id}/{paper.subsection.id}"
 
     def section_entry(self, section: _Division) -> dict[str, Any] | None:
         """The section's taxonomy entry; a section of text only becomes part of the description."""
@@ -336,14 +348,13 @@ class _Assembler:
                 continue
             if child.papers == 0:
                 self.warn(child.line, f"subsection '{child.title}' has no papers")
-            if child.text:
-                self.kept_in_description(child)
+            self.kept_in_description(child)
             subsections.append({"id": child.id, "title": child.title})
-        if section.text and section.papers:
-            self.kept_in_description(section)
+        self.kept_in_description(section)
         return {"id": section.id, "title": section.title, "subsections": subsections}
 
     def prose(self, division: _Division) -> None:
+        """A heading with text and no papers ("Related Resources"): its heading and text join the description."""
         self.warn(
             division.line,
             f"'{division.title}' holds text but no papers; "
@@ -405,12 +416,14 @@ def _refuse(tokens: list[Token], source: str) -> ListError:
 def parse_list(text: str, source: str = "<input>") -> ParsedList:
     """Read a Markdown list; raise ListError when it holds no paper at all."""
     tokens = scan(text)
-    blocks = _blocks(tokens)
+    preamble, blocks = _blocks(tokens)
     classify(blocks)
     if not any(block.role == "paper" for block in blocks):
         raise _refuse(tokens, source)
-    assembler = _Assembler(source)
-    assembler.run(blocks)
+    assembler = _Assembler(source, _section_level(blocks))
+    assembler.intro.extend(preamble)
+    for block in blocks:
+        assembler.add(block)
     if not assembler.title:
         assembler.warn(1, "no '# Title' line at the top of the list")
     return assembler.finish()

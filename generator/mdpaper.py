@@ -421,8 +421,8 @@ class PaperReader:
 
     # ---- body
 
-    def group(self, body: list[Token]) -> list[Field]:
-        """Split a paper's body into its fields, keeping every line somewhere."""
+    def items(self, body: list[Token]) -> list[Item]:
+        """The body's lines taken apart; a rule counts as a blank line, and text after it is flagged."""
         items: list[Item] = []
         after_rule = False
         for token in body:
@@ -438,6 +438,11 @@ class PaperReader:
                 )
                 after_rule = False
             items.append(_item(token))
+        return items
+
+    def group(self, body: list[Token]) -> list[Field]:
+        """Split a paper's body into its fields, keeping every line somewhere."""
+        items = self.items(body)
         base = min((item.indent for item in items if not item.blank), default=0)
         fields: list[Field] = []
         current: Field | None = None
@@ -448,11 +453,8 @@ class PaperReader:
                     current.items.append(item)
                 after_blank = True
                 continue
-            if item.label is not None and _opens_field(item, current, base):
-                kind = field_kind(item.label)
-                current = Field(
-                    kind, item.label, item.line, item.indent, item.column, item.bullet, item.value, item.text
-                )
+            if _opens_field(item, current, base):
+                current = _open_field(item)
                 fields.append(current)
             elif current is not None and _belongs(item, current, after_blank):
                 current.items.append(item)
@@ -477,24 +479,29 @@ class PaperReader:
 
     def apply(self, item: Field, reading: PaperReading) -> None:
         """Put one field where it belongs: a fact, the summary, the key results, or a note."""
-        facts = reading.facts
         if not item.value and all(line.blank for line in item.items):
             reading.notes.append({"label": "Note", "text": item.written})
             self.warn(item.line, f"'{item.label}' is a label with nothing under it; kept as a note")
-        elif item.kind == "links":
-            self.apply_links(item, facts, reading.notes)
-        elif item.kind == "authors":
-            self.apply_authors(item, facts)
-        elif item.kind == "summary" and not reading.summary:
+            return
+        if item.kind == "links":
+            self.apply_links(item, reading.facts, reading.notes)
+            return
+        if item.kind == "authors":
+            self.apply_authors(item, reading.facts)
+            return
+        if item.kind == "summary" and not reading.summary:
             reading.summary = _text_of(item)
-        elif item.kind == "key_results":
+            return
+        if item.kind == "key_results":
             reading.key_results.extend(_results_of(item))
-        elif item.kind not in ("award", "presentation") or not self.apply_recognition(item, facts):
-            if item.kind in ("award", "presentation"):
-                self.warn(item.line, f"'{item.label}' field not in the vocabulary, or a second one; kept as a note")
-            elif item.kind != "note":
-                self.warn(item.line, f"a second '{item.label}' field; kept as a note")
-            reading.notes.append({"label": item.label, "text": _text_of(item)})
+            return
+        if item.kind in ("award", "presentation"):
+            if self.apply_recognition(item, reading.facts):
+                return
+            self.warn(item.line, f"'{item.label}' is not in the vocabulary, or a second one; kept as a note")
+        elif item.kind != "note":
+            self.warn(item.line, f"a second '{item.label}' field; kept as a note")
+        reading.notes.append({"label": item.label, "text": _text_of(item)})
 
     def apply_links(self, item: Field, facts: dict[str, Any], notes: list[dict[str, str]]) -> None:
         lines = [(item.line, item.value)] + [(line.line, line.text) for line in item.items if not line.blank]

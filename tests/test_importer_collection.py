@@ -333,6 +333,33 @@ def test_an_unreadable_record_stops_the_import_before_anything_is_written(projec
         plan_import(project / "entries", _read("rl.md"), "rl.md", "rl", ADDED)
 
 
+def test_hand_edited_records_of_odd_shapes_are_merged_or_left_alone(tmp_path: Path):
+    """Records edited by hand (or by a stranger's pull request) never make the import fail."""
+    papers = tmp_path / "collection" / "papers"
+    papers.mkdir(parents=True)
+    (papers / "odd-acco.yaml").write_text(
+        "title: 'ACCO: Accumulate While You Communicate for Communication-Overlapped Sharded LLM Training'\n"
+        "list: [one, two]\nauthors: Adel Nabli\nauthor_affiliations: {Adel Nabli: 5}\n"
+        "links: [https://example.org, {url: 5}]\ntags: [{odd: tag}]\nadded: not a date\n"
+        "also: [{list: [three]}]\n",
+        encoding="utf-8",
+    )
+    (papers / "number-title.yaml").write_text(
+        "title: 12345\nlinks: [{label: x, url: 'https://arxiv.org/abs/2503.14858'}]\n", encoding="utf-8"
+    )
+    folder = tmp_path / "collection"
+    plan = plan_import(folder, _read("rl.md"), "rl.md", "rl", ADDED)
+    write_plan(plan)
+    odd = yaml.safe_load((papers / "odd-acco.yaml").read_text("utf-8"))
+    assert odd["authors"] == "Adel Nabli" and odd["tags"] == [{"odd": "tag"}] and odd["list"] == ["one", "two"]
+    assert [p.get("list") for p in odd["also"]] == [["three"], "rl"]
+    assert odd["links"][-1] == {"label": "OpenReview", "url": "https://openreview.net/forum?id=1qKUVyymXs"}
+    messages = " ".join(str(w) for w in plan.imported.warnings)
+    assert "not a list of names in the record; left as they are" in messages
+    assert "same arXiv id 2503.14858 as '12345'" in messages
+    assert plan_import(folder, _read("rl.md"), "rl.md", "rl", ADDED).files == {}
+
+
 def test_the_command_refuses_cleanly(project: Path):
     index = generator(project, "import-markdown", str(LISTS / "collection.md"), "--list", "all", check=False)
     assert index.returncode == 1 and "collection.md:1: error: this is a collection's index" in index.stderr
