@@ -79,6 +79,11 @@ def normalised_title(title: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", ascii_like.casefold()).split())
 
 
+def _title_key(title: str) -> str:
+    """What titles are matched by: the normalised title, or the exact one when nothing is left of it ("🏆")."""
+    return normalised_title(title) or f"={title.strip()}"
+
+
 def paper_ids(links: Any) -> set[tuple[str, str]]:
     """The arXiv and OpenReview ids a record's links carry."""
     ids: set[tuple[str, str]] = set()
@@ -329,16 +334,14 @@ class Collection:
 
     def index(self, stored: Stored) -> None:
         title = stored.data.get("title")
-        # A title of emoji or punctuation only normalises to nothing and matches no other.
-        if isinstance(title, str) and normalised_title(title):
-            self.by_title.setdefault(normalised_title(title), stored.id)
+        if isinstance(title, str):
+            self.by_title.setdefault(_title_key(title), stored.id)
         for key in paper_ids(stored.data.get("links")):
             self.by_id.setdefault(key, stored.id)
 
     def find(self, facts: dict[str, Any], warnings: list[Finding], source: str, line: int) -> str | None:
         """The record that is this paper: same normalised title, or same paper id with a compatible title."""
-        title = normalised_title(facts["title"])
-        if title and (found := self.by_title.get(title)):
+        if found := self.by_title.get(_title_key(facts["title"])):
             return found
         for key in sorted(paper_ids(facts.get("links"))):
             found = self.by_id.get(key)

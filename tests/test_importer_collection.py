@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conftest import FIXTURES, generator
@@ -546,6 +546,7 @@ def test_any_mixture_of_lines_imports_cleanly_without_losing_a_word(text: str):
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCUMENT, _DOCUMENT)
+@example("", "#### 🏆")  # a title with no words in it must still match itself on a re-import
 def test_any_two_lists_merge_into_a_folder_and_reimport_idempotently(first: str, second: str):
     with tempfile.TemporaryDirectory() as temporary:
         folder = Path(temporary)
