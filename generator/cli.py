@@ -74,7 +74,8 @@ def _import_summary(source: Path, plan: ImportPlan) -> str:
             f"  {len(imported.new_records)} new records; {imported.placements_added} placements added to "
             f"existing records, {imported.placements_updated} updated (a re-import)",
             f"  wrote {len(plan.files)} files under {plan.folder}; {plan.unchanged} records unchanged",
-            f"  {len(imported.warnings)} warnings" + (" (listed above, with file:line)" if imported.warnings else ""),
+            f"  {len(imported.warnings)} warning{'' if len(imported.warnings) == 1 else 's'}"
+            + (" (listed above, with file:line)" if imported.warnings else ""),
         ]
     )
 
@@ -283,6 +284,10 @@ def main(argv: list[str] | None = None) -> int:
         count = len(errors_in(error.findings))
         print(f"{count} error{'s' if count != 1 else ''}: nothing was written", file=sys.stderr)
         return 1
-    except (ImportError_, FileExistsError, ValueError, RuntimeError) as error:
+    except ImportError_ as error:
+        # The message already reads "file:line: error: …".
+        print(error, file=sys.stderr)
+        return 1
+    except (FileExistsError, ValueError, RuntimeError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

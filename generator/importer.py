@@ -313,6 +313,8 @@ class Stored:
     data: dict[str, Any]
     where: str
     line: int = 1
+    # Made by this import (its placements so far are only the ones this import gives it).
+    created: bool = False
     path: Path | None = None
     # The data as read from its file; an import that leaves it equal leaves the file alone,
     # comments and hand formatting included.
@@ -468,7 +470,7 @@ def _apply(
         record_id = collection.find(facts, imported.warnings, source, reading.line)
         if record_id is None:
             record_id = paper_id_for(facts["title"], set(collection.records), shared)
-            collection.add(Stored(record_id, facts, f"{source}:{reading.line}", reading.line))
+            collection.add(Stored(record_id, facts, f"{source}:{reading.line}", reading.line, created=True))
             imported.new_records.append(record_id)
         else:
             stored = collection.records[record_id]
@@ -487,15 +489,14 @@ def _apply(
 
 def _place(stored: Stored, list_id: str | None, new: list[dict[str, Any]], imported: ImportedList, source: str) -> None:
     """Give a record this list's placements: reuse the slots it had for the list, append the rest."""
-    is_new = stored.id in imported.new_records
-    current = [] if is_new else placements_of(stored.data)
+    current = [] if stored.created else placements_of(stored.data)
     slots = [index for index, placement in enumerate(current) if placement.get("list") == list_id]
     for slot, placement in zip(slots, new, strict=False):
         if _filled(current[slot]) != _filled(placement):
             imported.placements_updated += 1
         current[slot] = placement
     current.extend(new[len(slots) :])
-    if not is_new:
+    if not stored.created:
         imported.placements_added += max(len(new) - len(slots), 0)
     if len(slots) > len(new):
         imported.warnings.append(
@@ -535,18 +536,18 @@ def _report_stale(
 
 def _report_near_duplicates(collection: Collection, imported: ImportedList, source: str) -> None:
     """New records sharing a short name ("Loquetier: …") with a record of another list."""
+    new = set(imported.new_records)
+    by_prefix: dict[str, list[Stored]] = {}
+    for stored in collection.records.values():
+        prefix = title_prefix(str(stored.data.get("title", "")))
+        if prefix and stored.id not in new:
+            by_prefix.setdefault(normalised_title(prefix), []).append(stored)
     for record_id in imported.new_records:
         stored = collection.records[record_id]
         prefix = title_prefix(stored.data["title"])
-        if not prefix:
-            continue
         lists = _list_ids(stored.data)
-        for other in collection.records.values():
-            if other.id == record_id or other.id in imported.new_records:
-                continue
-            other_prefix = title_prefix(str(other.data.get("title", "")))
-            other_lists = _list_ids(other.data)
-            if other_prefix and normalised_title(other_prefix) == normalised_title(prefix) and other_lists - lists:
+        for other in by_prefix.get(normalised_title(prefix), []) if prefix else []:
+            if _list_ids(other.data) - lists:
                 imported.warnings.append(
                     Finding(
                         source,
