@@ -8,6 +8,7 @@ import io
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,7 @@ from . import routes
 from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import BuildResult, Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
-from .importer import ImportError_, import_markdown, write_import
+from .importer import ImportError_, ImportPlan, plan_import, write_plan
 from .linkcheck import ALLOW_PRIVATE_OPTION, CheckSettings, LinkChecker, report
 from .load import load_entries
 from .offline import build_offline_site, write_single_file, zip_folder
@@ -83,16 +84,38 @@ def _validate(args: argparse.Namespace) -> int:
     return 1 if errors or (args.strict and findings) else 0
 
 
+def _read_list_file(source: Path) -> str:
+    try:
+        return source.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{source}: not UTF-8 text; save the list as UTF-8") from None
+    except OSError as error:
+        raise ValueError(f"{source}: cannot read: {error.strerror}") from None
+
+
+def _import_summary(source: Path, plan: ImportPlan) -> str:
+    imported = plan.imported
+    return "\n".join(
+        [
+            f"imported {source} as list '{imported.list_id}': {len(imported.papers)} papers",
+            f"  {len(imported.new_records)} new records; {imported.placements_added} placements added to "
+            f"existing records, {imported.placements_updated} updated (a re-import)",
+            f"  wrote {len(plan.files)} files under {plan.folder}; {plan.unchanged} records unchanged",
+            f"  {len(imported.warnings)} warning{'' if len(imported.warnings) == 1 else 's'}"
+            + (" (listed above, with file:line)" if imported.warnings else ""),
+        ]
+    )
+
+
 def _import_markdown(args: argparse.Namespace) -> int:
     source = Path(args.file)
     added = dt.date.fromisoformat(args.added) if args.added else None
-    imported = import_markdown(source.read_text(encoding="utf-8"), str(source), added)
-    written = write_import(imported, Path(args.out), force=args.force)
-    print(
-        f"imported {len(imported.records)} papers in "
-        f"{sum(len(s['subsections']) for s in imported.taxonomy['sections'])} subsections; "
-        f"wrote {len(written)} files under {args.out}"
-    )
+    folder = Path(args.out) if args.out else Path(args.root) / "entries"
+    plan = plan_import(folder, _read_list_file(source), str(source), args.list, added)
+    for warning in plan.imported.warnings:
+        print(warning, file=sys.stderr)
+    write_plan(plan)
+    print(_import_summary(source, plan))
     return 0
 
 
@@ -303,11 +326,15 @@ def parser() -> argparse.ArgumentParser:
     site.add_argument("--site-url", help="the address the site is published at (default: mkdocs.yml's site_url)")
     site.set_defaults(run=_check_site)
 
-    importer = commands.add_parser("import-markdown", help="import a list in the seed's Markdown format")
+    importer = commands.add_parser(
+        "import-markdown", help="import a list in the curator's Markdown format into the collection"
+    )
     importer.add_argument("file")
-    importer.add_argument("--out", required=True, help="folder for taxonomy.yml and papers/")
-    importer.add_argument("--force", action="store_true", help="overwrite existing records")
-    importer.add_argument("--added", help="date-added for the records (YYYY-MM-DD; default today)")
+    importer.add_argument("--list", required=True, help="the list's id, e.g. inference (kebab-case)")
+    importer.add_argument(
+        "--out", help="folder to import into (lists/ and papers/ under it); default: the project's entries/"
+    )
+    importer.add_argument("--added", help="date-added for new records (YYYY-MM-DD; default today)")
     importer.set_defaults(run=_import_markdown)
     return main_parser
 
@@ -319,8 +346,8 @@ def main(argv: list[str] | None = None) -> int:
             stream.reconfigure(errors="backslashreplace")
     args = parser().parse_args(argv)
     try:
-        exit_code: int = args.run(args)
-        return exit_code
+        command: Callable[[argparse.Namespace], int] = args.run
+        return command(args)
     except BrokenPipeError:
         # The reader (`| head`) stopped listening: send what is still buffered nowhere,
         # as Python's documentation recommends, instead of failing again at exit.
@@ -331,7 +358,11 @@ def main(argv: list[str] | None = None) -> int:
         count = len(errors_in(error.findings))
         print(f"{count} error{'s' if count != 1 else ''}: nothing was written or deleted", file=sys.stderr)
         return 1
-    except (ImportError_, FileExistsError, ValueError, RuntimeError, WriteError) as error:
+    except ImportError_ as error:
+        # The message already reads "file:line: error: …".
+        print(error, file=sys.stderr)
+        return 1
+    except (FileExistsError, ValueError, RuntimeError, WriteError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
     except OSError as error:

@@ -6,7 +6,9 @@ the templates, the exports and the statistics all ask this module.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -26,6 +28,15 @@ AWARD_ICON = Icon("🏆", ":material-trophy:")
 TALK_ICON = Icon("🎤", ":material-microphone:")
 # The curator's lists write an award after the title as "🏆 **BEST PAPER AWARD**".
 AWARD_SUFFIX = " Award"
+# Awards the curator's lists name, in the spelling records use. A marker naming one of
+# these ("🏆 **BEST PAPER**", "🥈 **RUNNER-UP AWARD**") is read as that award; any other
+# marker ending in AWARD or PRIZE, or after one of AWARD_ICONS, is kept as written.
+AWARDS = ("Best Paper", "Runner-Up", "Outstanding Paper", "Honorable Mention", "Best Student Paper", "Test of Time")
+_AWARD_ALIASES = {"honourable mention": "Honorable Mention", "best paper runner-up": "Runner-Up"}
+AWARD_ICONS = ("🏆", "🥇", "🥈", "🥉", "🏅", "🎖")
+_AWARD_WORDS = re.compile(r"\s+(?:award|prize)$", re.IGNORECASE)
+_QUALIFIER = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
+_SMALL_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to"})
 
 
 @dataclass(frozen=True)
@@ -69,9 +80,63 @@ HIGHLIGHT_GROUPS = {"awards": "Awards", "talks": "Orals and spotlights", "tutori
 
 
 def presentation_for_marker(marker: str) -> Presentation | None:
-    """The presentation a heading marker names ("ORAL", "Invited Talk"), in any letter case."""
-    wanted = " ".join(marker.split()).casefold()
-    return next((item for item in PRESENTATIONS.values() if item.label.casefold() == wanted), None)
+    """The presentation a heading marker names ("ORAL", "Invited Talk", "Spotlight presentation")."""
+    wanted = _key(marker).removesuffix(" presentation")
+    return next((item for item in PRESENTATIONS.values() if _key(item.label) == wanted), None)
+
+
+def _key(text: str) -> str:
+    """Text compared without letter case, extra spaces, or the difference between "runner up" and "runner-up"."""
+    return " ".join(text.replace("-", " ").split()).casefold()
+
+
+def _title_case(text: str) -> str:
+    """An all-capitals marker in the capitalisation records use ("TEST OF TIME" -> "Test of Time")."""
+    if text != text.upper():
+        return text
+    words = re.split(r"(\s+)", text.lower())
+    cased = [
+        word if index and word in _SMALL_WORDS else re.sub(r"[a-z]+(?:'[a-z]+)?", lambda m: m[0].capitalize(), word)
+        for index, word in enumerate(words)
+    ]
+    return "".join(cased)
+
+
+def award_for_marker(marker: str, icon: str = "") -> str | None:
+    """The award text a heading marker names, or None when it names no award.
+
+    "BEST PAPER AWARD" and "BEST PAPER" give "Best Paper"; "RUNNER-UP AWARD" gives
+    "Runner-Up"; a qualifier in parentheses stays ("Best Paper (Datasets & Benchmarks
+    Track)"). A marker outside ``AWARDS`` is an award when it ends in AWARD or PRIZE, or
+    comes after an award icon, and is then kept in its own words.
+    """
+    core, qualifier = marker.strip(), ""
+    if match := _QUALIFIER.search(core):
+        core, qualifier = core[: match.start()].strip(), match["inner"].strip()
+    named = bool(_AWARD_WORDS.search(core))
+    core = _AWARD_WORDS.sub("", core).strip()
+    # "BEST PAPER (D&B TRACK) AWARD": the qualifier came before the word AWARD.
+    if not qualifier and (match := _QUALIFIER.search(core)):
+        core, qualifier = core[: match.start()].strip(), match["inner"].strip()
+    known = {_key(award): award for award in AWARDS} | _AWARD_ALIASES
+    award = known.get(_key(core))
+    if award is None and (named or any(icon.startswith(item) for item in AWARD_ICONS)) and core:
+        award = _title_case(core)
+    if award is None:
+        return None
+    return f"{award} ({_title_case(qualifier)})" if qualifier else award
+
+
+Recognition = tuple[Literal["presentation", "award"], str]
+
+
+def read_marker(marker: str, icon: str = "") -> Recognition | None:
+    """What a marker after a paper's title says: a presentation id or an award text, or None."""
+    if presentation := presentation_for_marker(marker):
+        return ("presentation", presentation.id)
+    if award := award_for_marker(marker, icon):
+        return ("award", award)
+    return None
 
 
 def bibtex_type(presentation: str | None) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.importer import import_markdown, write_import
+from generator.importer import import_markdown, plan_import, write_plan
 from generator.text import looks_mis_decoded
 from helpers import REPO, SEED_LIST, SEED_RENDERED, generator
 
@@ -222,25 +222,31 @@ def test_another_list_in_the_same_format_imports_completely(tmp_path: Path):
     assert quiet["links"][0]["url"] == "https://arxiv.org/abs/2601.00002"
     tutorial = imported.records["tutorial-on-distillation"]
     assert tutorial["presentation"] == "tutorial" and tutorial["affiliation"] == "Some Lab"
-    written = write_import(imported, tmp_path / "out")
-    assert (tmp_path / "out" / "taxonomy.yml") in written and len(written) == 4
+    written = write_plan(plan_import(tmp_path / "out", OTHER_LIST, "other.md", "tiny", ADDED))
+    assert (tmp_path / "out" / "lists" / "tiny.yml") in written and len(written) == 4
+    assert sorted(path.name for path in (tmp_path / "out" / "papers").iterdir()) == sorted(
+        f"{paper_id}.yaml" for paper_id in imported.records
+    )
 
 
-def test_unknown_field_is_reported_with_its_line():
-    broken = OTHER_LIST.replace("- **Summary:** Short.", "- **Venue notes:** Short.")
-    with pytest.raises(Exception, match=r"other\.md:\d+: error: unknown field \*\*Venue notes:\*\*"):
-        import_markdown(broken, "other.md", ADDED)
+def test_unknown_field_is_kept_as_a_labelled_note():
+    """A label the format does not know is the curator's text all the same: a note under that label."""
+    varied = OTHER_LIST.replace("- **Summary:** Short.", "- **Venue notes:** Short.")
+    quiet = import_markdown(varied, "other.md", ADDED).records["quiet-quantization"]
+    assert quiet["notes"] == [{"label": "Venue notes", "text": "Short."}]
+    assert "summary" not in quiet
 
 
-def test_import_never_overwrites_without_force(tmp_path: Path):
-    out = tmp_path / "out"
-    source = tmp_path / "list.md"
+def test_reimport_keeps_hand_edits_and_adds_no_placement(project: Path):
+    """Importing the same file again merges: a hand edit stays, nothing is duplicated or rewritten."""
+    out = project / "out"
+    source = project / "list.md"
     source.write_text(OTHER_LIST, encoding="utf-8")
-    generator(tmp_path, "import-markdown", str(source), "--out", str(out))
+    generator(project, "import-markdown", str(source), "--list", "tiny", "--out", str(out))
     record = out / "papers" / "quiet-quantization.yaml"
     record.write_text(record.read_text("utf-8") + "tags: [hand-edited]\n", encoding="utf-8")
-    refused = generator(tmp_path, "import-markdown", str(source), "--out", str(out), check=False)
-    assert refused.returncode == 1 and "--force" in refused.stderr
-    assert "hand-edited" in record.read_text("utf-8")
-    generator(tmp_path, "import-markdown", str(source), "--out", str(out), "--force")
-    assert "hand-edited" not in record.read_text("utf-8")
+    before = {path.name: path.read_bytes() for path in (out / "papers").iterdir()}
+    again = generator(project, "import-markdown", str(source), "--list", "tiny", "--out", str(out))
+    assert "0 new records; 0 placements added" in again.stdout and "wrote 0 files" in again.stdout
+    assert {path.name: path.read_bytes() for path in (out / "papers").iterdir()} == before
+    assert "hand-edited" in record.read_text("utf-8") and "also:" not in record.read_text("utf-8")
