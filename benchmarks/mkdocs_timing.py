@@ -20,6 +20,8 @@ from pathlib import Path
 
 from mkdocs.plugins import event_priority
 
+from generator import routes
+
 # Hooks run after plugins by default: each window opens before every plugin and closes after
 # all of them, so that, say, the search plugin's parsing of each page is counted in its window.
 FIRST, LAST = 100, -100
@@ -29,12 +31,7 @@ _seconds: dict[str, dict[str, float]] = defaultdict(lambda: {"pages": 0, "markdo
 
 
 def _kind(page) -> str:
-    path = page.file.src_uri
-    if path.startswith("papers/"):
-        return "paper"
-    if path.startswith("sections/"):
-        return "section" if path.endswith("/index.md") else "subsection"
-    return "other"
+    return routes.kind(page.file.src_uri) or "other"
 
 
 @event_priority(FIRST)

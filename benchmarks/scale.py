@@ -36,7 +36,10 @@ from pathlib import Path
 import yaml
 
 from benchmarks import browser
+from generator import routes
 from generator.build import MANIFEST
+from generator.routes import MKDOCS_YML
+from generator.sitelinks import site_url_of
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS = tuple(
@@ -163,9 +166,9 @@ def serve_latency(root: Path, record: Path, *options: str) -> float:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    # mkdocs serve puts the site under the path of its site_url (also in the taxonomy).
-    site_url = yaml.safe_load((root / "entries" / "taxonomy.yml").read_text("utf-8")).get("site_url") or "/"
-    page = f"http://127.0.0.1:{port}{urllib.parse.urlsplit(site_url).path}papers/{record.stem}/"
+    # mkdocs serve puts the site under the path of its site_url.
+    site_url = site_url_of(root / MKDOCS_YML) or "/"
+    page = f"http://127.0.0.1:{port}{urllib.parse.urlsplit(site_url).path}{routes.url(routes.paper(record.stem))}"
     log = root.parent / "serve.log"
 
     def page_text() -> str:
@@ -476,7 +479,7 @@ def targets_table(results: list[Measurement]) -> str:
         mid,
         lambda m: ", ".join(f"`{path}`" for path in m.edit_written),
         # The edited paper's page is among them, and no file was rewritten with the same content.
-        lambda m: "docs/papers/paper-1.md" in m.edit_written and not m.edit_rewrote_unchanged,
+        lambda m: routes.in_docs(routes.paper("paper-1")) in m.edit_written and not m.edit_rewrote_unchanged,
     )
     target("whole build at 5,000: under 60 s", mid, lambda m: f"{m.mkdocs:.1f} s", lambda m: m.mkdocs < 60)
     if mid and large:
