@@ -1,0 +1,63 @@
+"""Which data files a run is about: the ones named on the command line, or changed since a git revision.
+
+`validate` shows their warnings in full (everyone else's are counted), and the duplicate
+check reports a paper listed twice on its new copy, the one among these.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Iterable
+from pathlib import Path
+
+from .load import is_data_file
+from .paths import display_path
+
+
+class SelectionError(ValueError):
+    """A path or revision that names no data file; the message says which and why."""
+
+
+def named_files(root: Path, entries_dir: Path, paths: Iterable[str]) -> set[str]:
+    """The data files ``paths`` name (relative to the current folder), as findings name them."""
+    named = set()
+    for name in paths:
+        path = Path(name)
+        if not path.is_file():
+            raise SelectionError(f"{name}: no such file")
+        if not is_data_file(path, entries_dir):
+            raise SelectionError(
+                f"{name} is not a data file of this list; validate checks {display_path(entries_dir, root)}"
+                "/papers/*.yaml, the taxonomy and tags files beside them, and mkdocs.yml"
+            )
+        named.add(display_path(path.resolve(), root.resolve()))
+    return named
+
+
+def _git(root: Path, *args: str) -> str:
+    try:
+        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+    except FileNotFoundError:
+        raise SelectionError("--changed-since needs git, which is not installed") from None
+    if result.returncode != 0:
+        raise SelectionError(f"git {args[0]} failed: {result.stderr.strip() or result.returncode}")
+    return result.stdout
+
+
+def changed_since(root: Path, revision: str) -> set[str]:
+    """The files changed since ``revision`` (committed, staged or not) and the new untracked ones.
+
+    As findings name them: relative to ``root``, which git's ``--relative`` also limits them to.
+    """
+    # A revision that starts with '-' would reach git as an option.
+    if not revision or revision.startswith("-"):
+        raise SelectionError(f"--changed-since {revision!r} is not a git revision (a commit, branch or tag)")
+    try:
+        commit = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
+    except SelectionError:
+        raise SelectionError(
+            f"git knows no commit {revision!r} here; fetch it first (on CI, check out enough history)"
+        ) from None
+    changed = _git(root, "diff", "--name-only", "--relative", "-z", commit, "--")
+    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+    return {name for name in (changed + untracked).split("\0") if name}
