@@ -274,6 +274,10 @@ def test_a_record_added_by_hand_passes_the_pull_request_workflow(tmp_path: Path)
         commands
     )
     assert "0 pieces of live markup" in commands["python -m generator audit site"].output
+    # The list's own warnings are counted, not annotated on a pull request that did not cause them.
+    validation = commands["python -m generator validate --format github --changed-since HEAD^1"].result
+    assert "::warning" not in validation.stdout
+    assert re.search(r"0 errors, \d+ warnings: run `python -m generator validate --verbose`", validation.stderr)
     # The job summary shows what the merge regenerates, with the new paper in README.md's diff.
     (summary,) = [summary for _, summary in outcome.values() if "Generated files after the merge" in summary]
     assert re.search(r"README\.md \| \d+ \+", summary)
