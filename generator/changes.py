@@ -23,8 +23,10 @@ def named_files(root: Path, entries_dir: Path, paths: Iterable[str]) -> set[str]
     named = set()
     for name in paths:
         path = Path(name)
-        if not path.is_file():
+        if not path.exists():
             raise SelectionError(f"{name}: no such file")
+        if not path.is_file():
+            raise SelectionError(f"{name} is not a file; name records, such as entries/papers/<id>.yaml")
         if not is_data_file(path, entries_dir):
             raise SelectionError(
                 f"{name} is not a data file of this list; validate checks {display_path(entries_dir, root)}"
@@ -34,13 +36,16 @@ def named_files(root: Path, entries_dir: Path, paths: Iterable[str]) -> set[str]
     return named
 
 
-def _git(root: Path, *args: str) -> str:
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
     try:
-        result = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
+        return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=False)
     except FileNotFoundError:
         raise SelectionError("--changed-since needs git, which is not installed") from None
+
+
+def _output(result: subprocess.CompletedProcess[str]) -> str:
     if result.returncode != 0:
-        raise SelectionError(f"git {args[0]} failed: {result.stderr.strip() or result.returncode}")
+        raise SelectionError(f"git {result.args[1]} failed: {result.stderr.strip() or result.returncode}")
     return result.stdout
 
 
@@ -52,12 +57,14 @@ def changed_since(root: Path, revision: str) -> set[str]:
     # A revision that starts with '-' would reach git as an option.
     if not revision or revision.startswith("-"):
         raise SelectionError(f"--changed-since {revision!r} is not a git revision (a commit, branch or tag)")
-    try:
-        commit = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}").strip()
-    except SelectionError:
+    found = _git(root, "rev-parse", "--verify", "--quiet", f"{revision}^{{commit}}")
+    if found.returncode != 0:
+        # --quiet keeps git silent about a revision it does not know; anything it says is another problem.
         raise SelectionError(
-            f"git knows no commit {revision!r} here; fetch it first (on CI, check out enough history)"
-        ) from None
-    changed = _git(root, "diff", "--name-only", "--relative", "-z", commit, "--")
-    untracked = _git(root, "ls-files", "--others", "--exclude-standard", "-z")
+            (found.stderr.strip() and f"--changed-since: git says: {found.stderr.strip()}")
+            or f"git knows no commit {revision!r} here; fetch it first (on CI, check out enough history)"
+        )
+    commit = found.stdout.strip()
+    changed = _output(_git(root, "diff", "--name-only", "--relative", "-z", commit, "--"))
+    untracked = _output(_git(root, "ls-files", "--others", "--exclude-standard", "-z"))
     return {name for name in (changed + untracked).split("\0") if name}

@@ -27,6 +27,7 @@ from mkdocs.utils import CountHandler
 from generator.build import Project, generate
 from generator.findings import DataError, errors_in, format_findings
 from generator.routes import MKDOCS_YML
+from generator.text import counted
 from generator.write import WriteError
 
 log = logging.getLogger("mkdocs.hooks.generator")
@@ -96,7 +97,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
         log.info("generator: the errors are fixed; the pages are up to date again")
     report = result.report
     if report.written or report.removed:
-        log.info("generator: wrote %d files, removed %d", len(report.written), len(report.removed))
+        log.info("generator: wrote %s, removed %d", counted(len(report.written), "file"), len(report.removed))
     if MKDOCS_YML in report.written:
         # The taxonomy changed the nav after MkDocs had read mkdocs.yml: use the new one.
         config.nav = result.site_nav
