@@ -9,7 +9,6 @@ import os
 import subprocess
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -42,7 +41,7 @@ def _page(address: str) -> str | None:
     try:
         with OPENER.open(address, timeout=5) as response:
             return str(response.read().decode("utf-8"))
-    except (urllib.error.URLError, ConnectionError):
+    except OSError:  # not answering yet, refused, or too slow while it rebuilds
         return None
 
 
