@@ -119,9 +119,10 @@ def _validate(args: argparse.Namespace) -> int:
         where = f" in {', '.join(sorted(named))}" if named else ""
         print(f"{counted(len(errors), 'error')}, {summary}{where}", file=sys.stderr)
         if others:
-            stop = "stop the check of the files named" if not complete else "are not about the files named"
+            # Another file that cannot be read stops the whole check, the named files' included.
+            effect = "stopped the check of the files named" if not complete else "(not in the files named)"
             print(
-                f"{counted(len(others), 'error')} in other files {stop}: run `python -m generator validate` "
+                f"{counted(len(others), 'error')} in other files {effect}: run `python -m generator validate` "
                 "to list them",
                 file=sys.stderr,
             )
