@@ -38,6 +38,7 @@ import yaml
 from benchmarks import browser
 from generator import routes
 from generator.build import MANIFEST
+from generator.offline import QUIET_MKDOCS
 from generator.routes import MKDOCS_YML
 from generator.sitelinks import site_url_of
 
@@ -147,7 +148,7 @@ def timed(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, s
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(
-            args, cwd=cwd, stdout=out, stderr=err, env={**os.environ, "NO_MKDOCS_2_WARNING": "1", **extra_env}
+            args, cwd=cwd, stdout=out, stderr=err, env={**os.environ, **QUIET_MKDOCS, **extra_env}
         )
         # wait4 gives the resource usage of this one process, not a maximum over all children so far.
         _, status, usage = os.wait4(process.pid, 0)
@@ -187,7 +188,7 @@ def serve_latency(root: Path, record: Path, *options: str) -> float:
             cwd=root,
             stdout=subprocess.DEVNULL,
             stderr=log_stream,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            env={**os.environ, **QUIET_MKDOCS},
         )
         try:
             deadline = time.monotonic() + 900

@@ -32,6 +32,8 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
+from .offline import QUIET_MKDOCS
+
 # The data blocks the templates embed: the theme's configuration and the project's page data.
 DATA_BLOCK_IDS = frozenset({"__config", "pl-explorer-data", "pl-authors-data"})
 ACTIVE_TAGS = frozenset({"script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base"})
@@ -264,7 +266,7 @@ def theme_inline_scripts(mkdocs_yml: Path) -> frozenset[str]:
             cwd=mkdocs_yml.resolve().parent,
             capture_output=True,
             text=True,
-            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            env={**os.environ, **QUIET_MKDOCS},
         )
         if result.returncode != 0:
             raise RuntimeError(f"the reference page did not build:\n{result.stdout}{result.stderr}")

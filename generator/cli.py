@@ -17,14 +17,17 @@ import yaml
 from . import routes
 from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import BuildResult, Project, generate, load_catalog
+from .changes import SelectionError, changed_since, named_files
 from .findings import DataError, errors_in, format_findings
 from .importer import ImportError_, ImportPlan, plan_import, write_plan
 from .linkcheck import ALLOW_PRIVATE_OPTION, CheckSettings, LinkChecker, report
 from .load import load_entries
 from .offline import build_offline_site, write_single_file, zip_folder
+from .paths import display_path
 from .render import single_file_stylesheet
 from .scaffold import NewPaper, prompt_missing, write_new
 from .sitelinks import broken_links, site_url_of
+from .text import counted
 from .validate import check_taxonomy, suggest, validate
 from .write import WriteError
 
@@ -59,29 +62,73 @@ def _build(args: argparse.Namespace) -> int:
     if args.json:
         return 0
     if args.check:
-        print(f"up to date: {len(result.catalog.papers)} papers")
+        print(f"up to date: {counted(len(result.catalog.papers), 'paper')}")
         return 0
     print(
-        f"{len(result.catalog.papers)} papers: wrote {len(report.written)} files, "
-        f"removed {len(report.removed)}; {len(result.warnings)} warnings "
-        "(python -m generator validate lists them)"
+        f"{counted(len(result.catalog.papers), 'paper')}: wrote {counted(len(report.written), 'file')}, "
+        f"removed {len(report.removed)}; {warnings_summary(len(result.warnings), listed=args.verbose)}"
     )
     if args.timings:
         print(f"stages: {result.times}")
     return 0
 
 
+# How a summary line points at the warnings it only counts.
+LIST_WARNINGS = "run `python -m generator validate --verbose` to list them"
+
+
+def warnings_summary(count: int, listed: bool) -> str:
+    """ "55 warnings", and how to see them when they were only counted."""
+    return counted(count, "warning") + (f": {LIST_WARNINGS}" if count and not listed else "")
+
+
+def _selection(args: argparse.Namespace) -> tuple[set[str], set[str]]:
+    """The files named on the command line, and those changed since --changed-since."""
+    root = Path(args.root)
+    named = named_files(root, root / "entries", args.paths)
+    changed = changed_since(root, args.changed_since) if args.changed_since is not None else set()
+    return named, changed
+
+
 def _validate(args: argparse.Namespace) -> int:
     try:
-        findings = validate(load_entries(Path(args.root) / "entries"))
+        named, changed = _selection(args)
+    except SelectionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    new = named | changed
+    try:
+        findings, complete = validate(load_entries(Path(args.root) / "entries"), new=new), True
     except DataError as error:
-        findings = error.findings
-    if findings:
-        print(format_findings(findings, args.format))
-    errors = errors_in(findings)
-    if args.format == "text":
-        print(f"{len(errors)} errors, {len(findings) - len(errors)} warnings", file=sys.stderr)
-    return 1 if errors or (args.strict and findings) else 0
+        findings, complete = error.findings, False
+    # Named files: their own findings only, checked against everything else.
+    others = errors_in([finding for finding in findings if finding.path not in named]) if named else []
+    in_scope = [finding for finding in findings if finding.path in named] if named else findings
+    errors = errors_in(in_scope)
+    warnings = [finding for finding in in_scope if finding.severity == "warning"]
+    # Everyone's warnings in full only when asked; a program reading JSON gets them all.
+    listed = args.verbose or args.format == "json"
+    shown = warnings if listed else [finding for finding in warnings if finding.path in new]
+    if errors or shown:
+        print(format_findings(errors + shown, args.format))
+    if args.format != "json":
+        hidden = len(warnings) - len(shown)
+        if hidden and shown:
+            summary = f"{counted(len(shown), 'warning')}; {hidden} more in other files: {LIST_WARNINGS}"
+        else:
+            summary = warnings_summary(len(warnings), listed=not hidden)
+        where = f" in {', '.join(sorted(named))}" if named else ""
+        print(f"{counted(len(errors), 'error')}, {summary}{where}", file=sys.stderr)
+        if others:
+            # Another file that cannot be read stops the whole check, the named files' included.
+            effect = "stopped the check of the files named" if not complete else "(not in the files named)"
+            print(
+                f"{counted(len(others), 'error')} in other files {effect}: run `python -m generator validate` "
+                "to list them",
+                file=sys.stderr,
+            )
+    failed = errors or (others and not complete) or (args.strict and in_scope)
+    return 1 if failed else 0
 
 
 def _read_list_file(source: Path) -> str:
@@ -152,10 +199,11 @@ def _new(args: argparse.Namespace) -> int:
         return 2
     added = dt.date.fromisoformat(args.added) if args.added else dt.date.today()
     path = write_new(entries / "papers", paper, added, force=args.force)
+    written = display_path(path, entries.parent)
     errors = [
         finding
-        for finding in validate(load_entries(entries))
-        if finding.path.endswith(f"/{path.name}") and finding.severity == "error"
+        for finding in validate(load_entries(entries), new={written})
+        if finding.path == written and finding.severity == "error"
     ]
     if errors and not args.force:
         # The file did not exist before this command, so removing it loses nothing.
@@ -201,7 +249,9 @@ def _check_links(args: argparse.Namespace) -> int:
     lines, dead = report(catalog, results, settings.slow_after)
     for line in lines:
         print(line)
-    print(f"{len(results)} links checked: {dead} dead, {len(lines) - dead} redirected or slow", file=sys.stderr)
+    print(
+        f"{counted(len(results), 'link')} checked: {dead} dead, {len(lines) - dead} redirected or slow", file=sys.stderr
+    )
     return 1 if dead else 0
 
 
@@ -227,8 +277,8 @@ def _audit(args: argparse.Namespace) -> int:
     for finding in findings:
         print(finding)
     print(
-        f"{pages} HTML files audited: {len(findings)} pieces of live markup that the theme and "
-        "the project's assets did not put there",
+        f"{counted(pages, 'HTML file')} audited: {counted(len(findings), 'piece', 'pieces')} of live markup "
+        "that the theme and the project's assets did not put there",
         file=sys.stderr,
     )
     return 1 if findings else 0
@@ -251,7 +301,7 @@ def _check_site(args: argparse.Namespace) -> int:
     for link in broken:
         print(link)
     pages = sum(1 for _ in site.rglob("*.html"))
-    print(f"{pages} HTML files checked: {len(broken)} broken links", file=sys.stderr)
+    print(f"{counted(pages, 'HTML file')} checked: {counted(len(broken), 'broken link')}", file=sys.stderr)
     return 1 if broken else 0
 
 
@@ -273,8 +323,26 @@ def parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
 
-    check = commands.add_parser("validate", help="check every record, the taxonomy and cross-record rules")
-    check.add_argument("--format", choices=["text", "github", "json"], default="text")
+    check = commands.add_parser(
+        "validate",
+        help="check every record, the taxonomy and cross-record rules",
+        description="Check the data. Errors are always listed; warnings are counted, and listed for the "
+        "files named or changed (or all of them with --verbose).",
+    )
+    check.add_argument(
+        "paths",
+        nargs="*",
+        metavar="FILE",
+        help="check these records against the whole list, and report only their findings",
+    )
+    check.add_argument(
+        "--changed-since",
+        metavar="REV",
+        help="list the warnings of the files changed since this git revision (such as main), and treat "
+        "them as the new copy when a paper is listed twice",
+    )
+    check.add_argument("--verbose", action="store_true", help="list every warning, not only their count")
+    check.add_argument("--format", choices=["text", "github", "json"], default="text", help="json lists everything")
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
     check.set_defaults(run=_validate)
 
@@ -354,9 +422,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
     except DataError as error:
-        print(format_findings(error.findings, getattr(args, "format", "text")), file=sys.stderr)
-        count = len(errors_in(error.findings))
-        print(f"{count} error{'s' if count != 1 else ''}: nothing was written or deleted", file=sys.stderr)
+        # The errors stopped the run; warnings, which never do, are `validate`'s to list.
+        errors = errors_in(error.findings)
+        print(format_findings(errors, getattr(args, "format", "text")), file=sys.stderr)
+        print(f"{counted(len(errors), 'error')}: nothing was written or deleted", file=sys.stderr)
         return 1
     except ImportError_ as error:
         # The message already reads "file:line: error: …".

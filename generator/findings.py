@@ -29,6 +29,7 @@ class Rule(StrEnum):
     YAML_ALIAS = "yaml-alias"
     YAML_KEY = "yaml-key"
     DUPLICATE_KEY = "duplicate-key"
+    YAML_COMMENT = "yaml-comment"
     NESTING = "nesting"
     # The values.
     SCHEMA = "schema"
@@ -44,12 +45,15 @@ class Rule(StrEnum):
     IMAGE = "image"
     UNSAFE_LINK = "unsafe-link"
     DUPLICATE = "duplicate"
+    TITLE_MARKER = "title-marker"
+    ORGANISATION = "organisation"
     # Gaps the data-quality page lists (warnings).
     NO_AUTHORS = "no-authors"
     GENERIC_LINK = "generic-link"
     VENUE_YEAR = "venue-year"
     NO_PAPER_LINK = "no-paper-link"
     SHARED_TITLE_PREFIX = "shared-title-prefix"
+    JOINED_NAME = "joined-name"
 
 
 @dataclass(frozen=True, order=True)
@@ -101,13 +105,14 @@ def format_findings(findings: list[Finding], style: str) -> str:
 
     Text and GitHub output show unprintable characters as escapes; JSON keeps every
     string exact, writing those characters as ``\\uXXXX`` escapes so the document is safe
-    to print and still decodes to the original.
+    to print and still decodes to the original. For people, errors come first, each kind in
+    file order; JSON keeps file order.
     """
-    ordered = sorted(findings)
     if style == "json":
-        text = json.dumps([asdict(finding) for finding in ordered], indent=2, ensure_ascii=False)
+        text = json.dumps([asdict(finding) for finding in sorted(findings)], indent=2, ensure_ascii=False)
         # json.dumps escapes C0 controls inside strings, so a raw line break is layout.
         return "\n".join(escape_unprintable(line, _json_escape) for line in text.split("\n"))
+    ordered = sorted(findings, key=lambda finding: (finding.severity != "error", finding))
     if style == "github":
         return "\n".join(finding.github() for finding in ordered)
     return "\n".join(str(finding) for finding in ordered)

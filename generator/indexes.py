@@ -26,6 +26,7 @@ class AuthorEntry:
     name: str
     anchor: str
     papers: tuple[Paper, ...]
+    organisation: bool = False
 
 
 @dataclass(frozen=True)
@@ -38,14 +39,28 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
 
 
+def _filing_word(name: str, organisation: bool) -> str:
+    """The word a name is filed under: a person's surname (the last word), an organisation's first."""
+    words = name.split()
+    if not words:
+        return ""
+    return words[0] if organisation else words[-1]
+
+
 def author_index(catalog: Catalog) -> tuple[list[AuthorLetter], dict[str, str]]:
-    """Authors grouped by the first letter of their surname, and each name's anchor."""
+    """Authors grouped by the first letter of their surname (organisations: of their name), and each name's anchor."""
     papers_by_name: dict[str, list[Paper]] = {}
+    organisations: set[str] = set()
     for paper in catalog.papers:
-        for name in dict.fromkeys(paper.author_names):
-            papers_by_name.setdefault(name, []).append(paper)
-    # (surname, whole name) folded to ASCII: the sort key, computed once per name.
-    folded = {name: (_fold(name.split()[-1]) if name.split() else "", _fold(name)) for name in papers_by_name}
+        for author in paper.authors:
+            papers = papers_by_name.setdefault(author.name, [])
+            if not papers or papers[-1] is not paper:
+                papers.append(paper)
+            if author.organisation:
+                # One record that says so is enough: the name is the same organisation everywhere.
+                organisations.add(author.name)
+    # (filing word, whole name) folded to ASCII: the sort key, computed once per name.
+    folded = {name: (_fold(_filing_word(name, name in organisations)), _fold(name)) for name in papers_by_name}
     anchors: dict[str, str] = {}
     taken: set[str] = set()
     letters: dict[str, list[AuthorEntry]] = {}
@@ -59,7 +74,9 @@ def author_index(catalog: Catalog) -> tuple[list[AuthorLetter], dict[str, str]]:
         anchors[name] = anchor
         initial = surname[:1].upper()
         letter = initial if initial.isalpha() else "#"
-        letters.setdefault(letter, []).append(AuthorEntry(name, anchor, tuple(papers_by_name[name])))
+        letters.setdefault(letter, []).append(
+            AuthorEntry(name, anchor, tuple(papers_by_name[name]), name in organisations)
+        )
     return [AuthorLetter(letter, tuple(entries)) for letter, entries in sorted(letters.items())], anchors
 
 
@@ -74,7 +91,9 @@ def author_index_data(letters: list[AuthorLetter]) -> dict[str, Any]:
     for letter in letters:
         entries = []
         for author in letter.authors:
-            entries.append([author.name, author.anchor, [paper.id for paper in author.papers]])
+            entry: list[Any] = [author.name, author.anchor, [paper.id for paper in author.papers]]
+            # A fourth item marks an organisation; people, nearly every entry, go without it.
+            entries.append([*entry, 1] if author.organisation else entry)
             titles.update((paper.id, paper.title) for paper in author.papers)
         groups.append([letter.letter, entries])
     return {"letters": groups, "titles": dict(sorted(titles.items()))}

@@ -83,6 +83,7 @@ class RawData:
 
 
 _STR = "tag:yaml.org,2002:str"
+_NULL = "tag:yaml.org,2002:null"
 _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 _TIMESTAMP = "tag:yaml.org,2002:timestamp"
@@ -158,7 +159,22 @@ def _collect_positions(root: yaml.Node) -> dict[KeyPath, Position]:
     return positions
 
 
-def _construct(root: yaml.Node, display: str) -> Any:
+def _comment_after(node: yaml.Node, text: str) -> int | None:
+    """Where a comment starts right after a plain value on its line, if one does.
+
+    ``title: C# for #1 Models`` is the title "C# for" and a comment: YAML ends a plain value
+    at a '#' after white space. Text and empty values followed by one are refused, since
+    the writer most likely meant the '#' as text. Numbers and dates are left alone.
+    """
+    index = node.end_mark.index
+    while index < len(text) and text[index] in " \t":
+        index += 1
+    if index == node.end_mark.index and node.value:
+        return None
+    return index if text[index : index + 1] == "#" else None
+
+
+def _construct(root: yaml.Node, display: str, text: str) -> Any:
     """The data of a composed document.
 
     Strings, the bulk of every record, are taken straight from their nodes; PyYAML's own
@@ -166,8 +182,9 @@ def _construct(root: yaml.Node, display: str) -> Any:
     scalars. Dates stay the text they were written as (the schema checks them). Refused,
     with the key they sit under: aliases, which could expand exponentially in any later
     walk; explicit tags (``!!int abc``), which turn text into other types or make
-    constructors fail; keys that are not plain words; and a key written twice, of which
-    YAML would silently keep the last.
+    constructors fail; keys that are not plain words; a key written twice, of which
+    YAML would silently keep the last; and a text value a comment cut short (``text`` is the
+    file the nodes were composed from).
     """
     scalars = SafeConstructor()
     seen: set[int] = set()
@@ -187,9 +204,32 @@ def _construct(root: yaml.Node, display: str) -> Any:
             return build_mapping(node, key_path)
         if isinstance(node, yaml.SequenceNode):
             return [build(item, (*key_path, index)) for index, item in enumerate(node.value)]
+        if (
+            isinstance(node, yaml.ScalarNode)
+            and not node.style
+            and (node.tag == _STR or (node.tag == _NULL and not node.value))
+        ):
+            refuse_comment(node, key_path)
         if node.tag == _STR or node.tag == _TIMESTAMP:
             return node.value
         return build_scalar(node, key_path)
+
+    def refuse_comment(node: yaml.Node, key_path: KeyPath) -> None:
+        if (start := _comment_after(node, text)) is None:
+            return
+        line_end = text.find("\n", start)
+        comment = text[start : line_end if line_end >= 0 else len(text)].rstrip()
+        where = ".".join(map(str, key_path)) or "the value"
+        cut = f"is only {node.value!r}" if node.value else "is empty"
+        raise _error(
+            display,
+            f"YAML reads {comment[:40]!r} as a comment (a '#' after a space starts one), so '{where}' {cut}; "
+            "if the '#' is part of the text, put the whole value in quotes; if it is a comment, "
+            "put it on a line of its own",
+            Rule.YAML_COMMENT,
+            node.end_mark.line + 1,
+            node.end_mark.column + 1 + (start - node.end_mark.index),
+        )
 
     def build_mapping(node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
@@ -302,20 +342,143 @@ def load_document(path: Path, base: Path) -> Document:
         node = loader.get_single_node()
         if node is None or (isinstance(node, yaml.ScalarNode) and node.value == ""):
             raise _error(display, "file is empty; a record needs at least title and category", Rule.EMPTY_FILE)
-        data = _construct(node, display)
+        data = _construct(node, display, text)
     except yaml.YAMLError as error:
-        raise _syntax_error(display, error) from None
+        raise _syntax_error(display, error, text) from None
     finally:
         loader.dispose()
     return Document(path=path, display=display, data=data, text=text)
 
 
-def _syntax_error(display: str, error: yaml.YAMLError) -> DataError:
+def _error_mark(error: yaml.MarkedYAMLError) -> yaml.Mark | None:
+    """Where a syntax error is: where the parser gave up, or, for a line that is not 'key: value', that line."""
+    if "simple key" in (error.context or "") and error.context_mark:
+        return error.context_mark
+    return error.problem_mark or error.context_mark
+
+
+def _syntax_error(display: str, error: yaml.YAMLError, text: str) -> DataError:
     if isinstance(error, yaml.MarkedYAMLError):
-        mark = error.problem_mark or error.context_mark
+        mark = _error_mark(error)
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        return _error(display, f"YAML syntax: {error.problem or 'invalid YAML'}", Rule.YAML_SYNTAX, line, column)
+        problem = error.problem or "invalid YAML"
+        hint = syntax_hint(error, text)
+        message = f"YAML syntax: {problem}" + (f"; {hint}" if hint else "")
+        return _error(display, message, Rule.YAML_SYNTAX, line, column)
     return _error(display, f"YAML syntax: {error}", Rule.YAML_SYNTAX)
+
+
+# --- What the parser's message means for a person writing a record -------------------
+# PyYAML says what it found ("mapping values are not allowed in this context"), not what
+# the writer did. These are the usual causes in hand-written records, each with its fix.
+
+_KEY_AND_VALUE = re.compile(r"^(?P<key>\s*(?:-\s+)?[\w-]+):[ \t]+(?P<value>.*?)\s*$")
+_LIST_ITEM_WITHOUT_SPACE = re.compile(r"^\s*-[^\s-]")
+# What a plain value may not start with: each makes YAML read something else than text.
+_INDICATORS = {
+    "'": "a quoted value",
+    '"': "a quoted value",
+    "[": "a list, which must end with ']'",
+    "{": "a mapping, which must end with '}'",
+    "*": "an alias (**bold** at the start of a value is one too)",
+    "&": "an anchor",
+    "!": "a tag",
+    "|": "a block of text on the next lines",
+    ">": "a block of text on the next lines",
+    "%": "a directive",
+    "@": "a reserved character",
+    "`": "a reserved character",
+    "?": "a complex key",
+}
+
+
+def _line(text: str, number: int) -> str:
+    """Line ``number`` (0-based) of ``text``, or nothing past its end."""
+    lines = text.split("\n")
+    return lines[number] if 0 <= number < len(lines) else ""
+
+
+def _value_of(line: str) -> str:
+    """The value a line holds, after its indentation, list dashes and key."""
+    if match := _KEY_AND_VALUE.match(line):
+        return match["value"]
+    return line.strip().removeprefix("- ").strip()
+
+
+def _comment_in(line: str) -> bool:
+    """True when a '#' after white space in ``line`` starts a comment outside quotes."""
+    value = _value_of(line)
+    return not value.startswith(("'", '"')) and bool(re.search(r"\s#", " " + value))
+
+
+def _quoted(line: str) -> str:
+    """``key: 'value'``: the line with its value in single quotes, as the fix to copy."""
+    match = _KEY_AND_VALUE.match(line)
+    if not match or match["value"].startswith(("'", '"')):
+        return ""
+    return f" ({match['key'].strip()}: '{match['value'].replace(chr(39), chr(39) * 2)}')"
+
+
+def syntax_hint(error: yaml.MarkedYAMLError, text: str) -> str:
+    """What most likely caused a YAML syntax error, and how to fix it; "" when nothing fits."""
+    problem, context = error.problem or "", error.context or ""
+    mark = _error_mark(error)
+    number = mark.line if mark else 0
+    line = _line(text, number)
+    column = mark.column if mark else 0
+    start = _line(text, error.context_mark.line) if error.context_mark else line
+    start_number = (error.context_mark.line if error.context_mark else number) + 1
+    if "tab" in problem or "\t" in line[: column + 1] or "\t" in line[: len(line) - len(line.lstrip())]:
+        return f"YAML indents with spaces only: replace the tab on line {number + 1} with spaces"
+    if "quoted scalar" in context:
+        return (
+            f"the quote that starts the value on line {start_number} is never closed; "
+            "end the value with the same quote mark"
+        )
+    for candidate, candidate_number in ((line, number + 1), (start, start_number)):
+        if _LIST_ITEM_WITHOUT_SPACE.match(candidate):
+            item = candidate.strip()
+            return f"a list item needs a space after its '-': write '- {item[1:]}' on line {candidate_number}"
+    if "mapping values are not allowed" in problem:
+        head = line[:column]
+        if _KEY_AND_VALUE.match(head) or len(head.strip().removeprefix("- ").split()) > 1:
+            return (
+                f"the value on line {number + 1} contains ': ', which YAML reads as the start of another key; "
+                f"put the whole value in quotes{_quoted(line)}"
+            )
+        return (
+            f"line {number + 1} is read as part of the value above it: start each key in the same column "
+            "as the keys beside it, and end the line above with a complete 'key: value'"
+        )
+    if number > 0 and _comment_in(_line(text, number - 1)):
+        return (
+            f"the '#' on line {number} starts a comment, which ends that value; "
+            "if it is part of the text, put the whole value in quotes"
+        )
+    value = _value_of(start if "simple key" in context or "flow" in context else line)
+    if value[:1] in _INDICATORS and "block mapping" in context and value[:1] in "'\"":
+        return (
+            f"the value on line {number + 1} starts with a quote, so it ends at the next one; inside '…' write "
+            "a ' as '' (It''s), or quote the whole value with the other kind of quote"
+        )
+    if value[:1] in _INDICATORS:
+        return (
+            f"a value that starts with {value[:1]!r} is read as {_INDICATORS[value[:1]]}; "
+            "if it is text, put the whole value in quotes"
+        )
+    if "expected '-' indicator" in problem:
+        return (
+            f"line {number + 1} is not lined up with the list item above it: the keys of one item "
+            "start in the same column, just after its '- '"
+        )
+    if "expected ':'" in problem:
+        return (
+            f"line {start_number} is neither 'key: value' nor indented under the key above it; "
+            "if it continues the value above, indent it"
+        )
+    if "expected key" in problem:
+        return f"check line {number + 1}: keys at the same level start in the same column"
+    return ""
 
 
 def load_site_settings(path: Path, base: Path) -> Document:
@@ -327,8 +490,19 @@ def load_site_settings(path: Path, base: Path) -> Document:
     try:
         data = load_site_config(text)
     except yaml.YAMLError as error:
-        raise _syntax_error(display, error) from None
+        raise _syntax_error(display, error, text) from None
     return Document(path=path, display=display, data=data if isinstance(data, dict) else {}, text=text)
+
+
+def is_data_file(path: Path, entries_dir: Path) -> bool:
+    """True for a file the build reads as data: the taxonomy, the tags, a record, or mkdocs.yml's settings.
+
+    A ``.yml`` file among the records counts too: the build names it to be renamed.
+    """
+    path, entries = path.resolve(), entries_dir.resolve()
+    if path in (entries / TAXONOMY_FILE, entries / TAGS_FILE, entries.parent / MKDOCS_YML):
+        return True
+    return path.parent == entries / PAPERS_DIR and path.suffix in (".yaml", ".yml")
 
 
 def load_entries(entries_dir: Path) -> RawData:

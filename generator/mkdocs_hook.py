@@ -5,28 +5,74 @@ This file is the only MkDocs-specific code. The generator itself runs on its own
 ``mkdocs.yml``, so a tool that reads that file without running hooks still sees it.
 Template overrides that only suit Material on MkDocs live in ``generator/theme_mkdocs/``,
 which this hook adds to the theme: Zensical reads the shared ``custom_dir`` but no hooks.
+
+Under ``mkdocs serve``, a record broken after the first build does not stop the server:
+the error is logged and MkDocs rebuilds the last good pages, still in ``docs/`` since the
+generator writes nothing when it finds an error. A first build with errors fails, as
+``mkdocs build`` always does.
 """
 
 from __future__ import annotations
 
 import logging
+import sys
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 from generator.build import Project, generate
-from generator.findings import DataError, format_findings
+from generator.findings import DataError, errors_in, format_findings
 from generator.routes import MKDOCS_YML
+from generator.text import counted
 from generator.write import WriteError
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
 # Overrides of Material partials that Zensical replaces with its own (see the module docstring).
 MKDOCS_ONLY_THEME = Path(__file__).resolve().parent / "theme_mkdocs"
+STOPPED = "the build found errors; nothing was written or deleted:\n"
+KEPT = "the records have errors; serving the last good pages until they are fixed (nothing was written):\n"
+
+
+@dataclass
+class _Session:
+    """What this MkDocs process has done so far: MkDocs loads a hook once and keeps it across rebuilds."""
+
+    serving: bool = False
+    built: bool = False
+    failing: bool = False
+
+
+_session = _Session()
+
+
+def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+    _session.serving = command == "serve"
+
+
+def _log_uncounted(message: str) -> None:
+    """Log an error on MkDocs' console without its strict mode counting it.
+
+    ``strict: true`` aborts a build that logged a warning or an error, which under
+    ``mkdocs serve`` leaves the server stuck on the old pages: the very thing the caller
+    avoids. So the record goes to MkDocs' own console handlers, not its counter.
+    """
+    record = log.makeRecord(log.name, logging.ERROR, __file__, 0, message, (), None)
+    handlers = [
+        handler
+        for handler in logging.getLogger("mkdocs").handlers
+        if not isinstance(handler, CountHandler) and record.levelno >= handler.level
+    ]
+    for handler in handlers:
+        handler.handle(record)
+    if not handlers:
+        print(message, file=sys.stderr)
 
 
 def on_config(config: MkDocsConfig) -> MkDocsConfig:
@@ -38,14 +84,22 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     try:
         result = generate(project)
     except DataError as error:
-        raise PluginError(
-            "the build found errors; nothing was written or deleted:\n" + format_findings(error.findings, "text")
-        ) from None
+        # Errors only: the warnings, which never stop a build, are `validate`'s to list.
+        errors = format_findings(errors_in(error.findings), "text")
+        if _session.serving and _session.built:
+            _session.failing = True
+            _log_uncounted(f"generator: {KEPT}{errors}")
+            return config
+        raise PluginError(STOPPED + errors) from None
     except WriteError as error:
         raise PluginError(str(error)) from None
+    _session.built = True
+    if _session.failing:
+        _session.failing = False
+        log.info("generator: the errors are fixed; the pages are up to date again")
     report = result.report
     if report.written or report.removed:
-        log.info("generator: wrote %d files, removed %d", len(report.written), len(report.removed))
+        log.info("generator: wrote %s, removed %d", counted(len(report.written), "file"), len(report.removed))
     if MKDOCS_YML in report.written:
         # The taxonomy changed the nav after MkDocs had read mkdocs.yml: use the new one.
         config.nav = result.site_nav

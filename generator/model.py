@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any
 
 from .links import arxiv_id, link_kind, openreview_id
+from .text import looks_like_organisation
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class Tag:
 class Author:
     name: str
     affiliation: str | None
+    # An organisation in the author list ("IBM Research"), filed by its first word, not a surname.
+    organisation: bool = False
 
 
 @dataclass(frozen=True)
@@ -170,13 +173,17 @@ class Catalog:
 def _paper(paper_id: str, data: Mapping[str, Any], source: str) -> Paper:
     section_id, _, subsection_id = data["category"].partition("/")
     per_author = data.get("author_affiliations", {})
+    organisations = set(data.get("organisations", []))
     return Paper(
         id=paper_id,
         title=data["title"].strip(),
         section_id=section_id,
         subsection_id=subsection_id,
         position=data.get("position"),
-        authors=tuple(Author(name, per_author.get(name)) for name in data.get("authors", [])),
+        authors=tuple(
+            Author(name, per_author.get(name), name in organisations or looks_like_organisation(name))
+            for name in data.get("authors", [])
+        ),
         authors_et_al=bool(data.get("authors_et_al", False)),
         affiliation=data.get("affiliation"),
         venue=data.get("venue"),

@@ -19,6 +19,9 @@ from .render import render_single_file
 from .write import write_text_atomic
 
 OFFLINE_SWITCH = "PAPERLIST_OFFLINE"
+# Material prints a nine-line end-of-life notice on every MkDocs run unless this is set;
+# the project's own runs of MkDocs set it, so their output shows only what they found.
+QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 # Zip entries get one fixed timestamp, so the same site gives the same archive.
 ZIP_TIMESTAMP = (2000, 1, 1, 0, 0, 0)
 
@@ -28,7 +31,7 @@ def build_offline_site(project: Project, out_dir: Path) -> None:
     out_dir = out_dir.resolve()
     staging = Path(tempfile.mkdtemp(prefix=".offline-", dir=out_dir.parent))
     try:
-        env = {**os.environ, OFFLINE_SWITCH: "true", "NO_MKDOCS_2_WARNING": "1"}
+        env = {**os.environ, OFFLINE_SWITCH: "true", **QUIET_MKDOCS}
         result = subprocess.run(
             [
                 sys.executable,

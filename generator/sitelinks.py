@@ -154,13 +154,14 @@ def _explorer_ids(data: Any) -> list[Any]:
 
 
 def _authors_ids(data: Any) -> list[Any]:
-    ids = [paper_id for _, entries in data["letters"] for _, _, papers in entries for paper_id in papers]
+    # Each entry is [name, anchor, paper ids], with a fourth item for an organisation.
+    ids = [paper_id for _, entries in data["letters"] for entry in entries for paper_id in entry[2]]
     return list(dict.fromkeys(ids))
 
 
 def author_anchors(data: Any) -> set[str]:
     """The anchors the author index's script gives its entries (``?name=`` picks one)."""
-    return {str(anchor) for _, entries in data["letters"] for _, anchor, _ in entries}
+    return {str(entry[1]) for _, entries in data["letters"] for entry in entries}
 
 
 # Each data block the scripts draw links from, and how to read its paper ids.

@@ -241,3 +241,52 @@ def comparable_text(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     kept = "".join(char for char in decomposed if unicodedata.category(char) not in _IGNORED_CATEGORIES)
     return unicodedata.normalize("NFKC", kept.translate(_LOOK_ALIKES).casefold())
+
+
+def counted(count: int, noun: str, plural: str | None = None) -> str:
+    """ "1 error", "2 errors", "0 errors": a count with its noun in the right number."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+# --- Names in author lists -------------------------------------------------------------
+# Author lists name organisations too ("Microsoft Research", "Qwen Team"). An organisation
+# is recognised by one of these words (case as written, so the surname "Ai" is no "AI"), or
+# by a record's `organisations:` list for any the words miss.
+ORGANISATION_WORDS = frozenset(
+    {
+        # What an organisation calls itself.
+        *("Research", "Researchers", "AI", "Lab", "Labs", "Laboratory", "Laboratories", "Inc", "Corp"),
+        *("Corporation", "Ltd", "LLC", "GmbH", "University", "Institute", "College", "School", "Center"),
+        *("Centre", "Workshop", "Team", "Group", "Foundation", "Consortium", "Company", "Academy"),
+        # Companies that publish under their name alone.
+        *("Google", "Microsoft", "Meta", "DeepMind", "OpenAI", "NVIDIA", "Nvidia", "Apple", "Amazon", "IBM"),
+        *("Anthropic", "ByteDance", "Alibaba", "Tencent", "Baidu", "Huawei", "Samsung", "Intel", "Qwen"),
+    }
+)
+_NAME_WORD = re.compile(r"[^\s.,()]+")
+
+
+def looks_like_organisation(name: str) -> bool:
+    """True for an author that is an organisation by its words ("IBM Research", "Moonshot AI")."""
+    return any(word in ORGANISATION_WORDS for word in _NAME_WORD.findall(name))
+
+
+_CAPITALISED = re.compile(r"[^\W\d_][^\W\d_]+")
+
+
+def joined_name(name: str) -> tuple[str, str] | None:
+    """The two names run together in ``name`` ("HaiboYang" → Haibo, Yang), if it is one.
+
+    Only a name of one word that splits at its single lowercase-to-uppercase step into two
+    capitalised parts of three letters or more: "McDonald", "LeCun", "O'Brien" and
+    "DeNero" stay whole.
+    """
+    if not _CAPITALISED.fullmatch(name):
+        return None
+    steps = [i for i in range(1, len(name)) if name[i - 1].islower() and name[i].isupper()]
+    if len(steps) != 1:
+        return None
+    first, second = name[: steps[0]], name[steps[0] :]
+    if all(len(part) >= 3 and part[0].isupper() and part[1:].islower() for part in (first, second)):
+        return first, second
+    return None

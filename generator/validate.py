@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -36,9 +36,12 @@ from .text import (
     comparable_text,
     id_problem,
     invisible_characters,
+    joined_name,
+    looks_like_organisation,
     looks_mis_decoded,
     title_prefix,
 )
+from .vocabulary import title_markers, without_title_markers
 
 _ROOT_NAMES = {PAPER: "record", TAXONOMY: "taxonomy", TAGS: "tags.yml"}
 
@@ -134,6 +137,9 @@ def _type_message(field: str, error: jsonschema.ValidationError) -> str:
         return message + "; write a value or delete the line"
     if expected == "string" and not isinstance(error.instance, list | dict):
         return message + "; put the value in quotes"
+    if expected == "string" and isinstance(error.instance, dict) and len(error.instance) == 1:
+        # `- Ada: Lovelace` is a mapping: the ': ' in the value made a key of its first part.
+        return message + "; the value contains ': ', which YAML reads as a key: put the whole value in quotes"
     if expected == "integer" and isinstance(error.instance, float):
         return message + "; write a whole number, without a decimal point"
     if expected == "array" and isinstance(error.instance, str | int | float | bool):
@@ -512,7 +518,67 @@ def check_record(document: Document, categories: set[str], tag_ids: set[str] | N
             "no authors listed; add them from the paper's first page",
             Rule.NO_AUTHORS,
         )
+    yield from check_title_markers(document, data)
+    yield from check_names(document, data)
     yield from check_links(document, data)
+
+
+def _field_hint(field: str | None, value: str | None, data: dict[str, Any]) -> str:
+    """Where a title marker's meaning belongs, as the end of a sentence."""
+    if field is None:
+        return "delete it"
+    if value is None:
+        choices = "the award's name" if field == "award" else "oral, spotlight, poster, …"
+        return f"delete it from the title and set `{field}:` ({choices}) instead"
+    written = f"`{field}: {value}`"
+    if data.get(field) == value:
+        return f"delete it from the title (the record already says {written})"
+    return f"delete it from the title and write {written} instead"
+
+
+def check_title_markers(document: Document, data: dict[str, Any]) -> Iterator[Finding]:
+    """Presentation and award markers written into the title, which has no room for them: one finding."""
+    title = data.get("title")
+    if not isinstance(title, str) or not (markers := title_markers(title)):
+        return
+    # Each marker's fix once, and the first few only: a title of markers must not flood the output.
+    fixes = list(
+        dict.fromkeys(f"{marker.text!r}: {_field_hint(marker.field, marker.value, data)}" for marker in markers)
+    )
+    shown = "; ".join(fixes[:3]) + (f"; and {len(fixes) - 3} more" if len(fixes) > 3 else "")
+    what = "the marker" if len(markers) == 1 else f"{len(markers)} markers"
+    yield document.finding(
+        ("title",),
+        "error",
+        f"the title carries {what}, and titles hold only the paper's title; {shown}",
+        Rule.TITLE_MARKER,
+    )
+
+
+def check_names(document: Document, data: dict[str, Any]) -> Iterator[Finding]:
+    """The organisations list names authors; author names do not run two names together."""
+    authors = [name for name in _items(data.get("authors")) if isinstance(name, str)]
+    organisations = {name for name in _items(data.get("organisations")) if isinstance(name, str)}
+    for index, name in enumerate(_items(data.get("organisations"))):
+        if isinstance(name, str) and name not in authors:
+            yield document.finding(
+                ("organisations", index),
+                "error",
+                f"organisation {_shown(name)} is not in 'authors'{suggest(name, authors)}; "
+                "list an organisation here by its name exactly as 'authors' writes it",
+                Rule.ORGANISATION,
+            )
+    for index, name in enumerate(authors):
+        if name in organisations or looks_like_organisation(name):
+            continue
+        if parts := joined_name(name):
+            yield document.finding(
+                ("authors", index),
+                "warning",
+                f"author {_shown(name)} looks like two names run together; write '{' '.join(parts)}', "
+                "or, if it is an organisation, list it under 'organisations:'",
+                Rule.JOINED_NAME,
+            )
 
 
 # Python's \w is a letter or number (Unicode categories L and N) or "_".
@@ -520,13 +586,38 @@ _NOT_LETTER_OR_NUMBER = re.compile(r"[\W_]+")
 
 
 def normalised_title(title: str) -> str:
-    """Look-alike letters, invisible characters, case, punctuation and white space folded away,
-    for spotting the same paper twice."""
-    return _NOT_LETTER_OR_NUMBER.sub(" ", comparable_text(title)).strip()
+    """Presentation and award markers, look-alike letters, invisible characters, case, punctuation
+    and white space folded away, for spotting the same paper twice."""
+    return _NOT_LETTER_OR_NUMBER.sub(" ", comparable_text(without_title_markers(title))).strip()
 
 
-def check_across(documents: list[Document]) -> Iterator[Finding]:
-    """Rules between records, each a single pass over dictionaries: near-linear in the count."""
+def _added(document: Document) -> str | None:
+    added = _mapping(document.data).get("added")
+    return added if isinstance(added, str) and _is_iso_date(added) else None
+
+
+def newest(documents: list[Document], new: Collection[str] = ()) -> list[Document]:
+    """Which of several records of the same paper is the copy to report.
+
+    The ones known to be new (``new`` holds their display paths: the files named on the
+    command line or changed in the pull request); else the one added last. When nothing
+    tells them apart (a tie, or a record without a date), all of them.
+    """
+    if named := [document for document in documents if document.display in new]:
+        return named
+    dates = [_added(document) for document in documents]
+    if None in dates:
+        return documents
+    latest = max(date for date in dates if date)
+    return [document for document, date in zip(documents, dates, strict=True) if date == latest]
+
+
+def check_across(documents: list[Document], new: Collection[str] = ()) -> Iterator[Finding]:
+    """Rules between records, each a single pass over dictionaries: near-linear in the count.
+
+    A paper listed twice is reported on its new copy only (see ``newest``): the record
+    nobody touched is not the one to fix.
+    """
     same_paper: dict[tuple[str, str], list[tuple[Document, KeyPath]]] = defaultdict(list)
     prefixes: dict[str, list[tuple[Document, str]]] = defaultdict(list)
     for document in documents:
@@ -548,8 +639,10 @@ def check_across(documents: list[Document]) -> Iterator[Finding]:
         if len(group) < 2:
             continue
         what = "title" if kind == "title" else f"{kind} {value}"
-        # Both files get the error: on a pull request, either may be the new one.
+        reported = {id(document) for document in newest([document for document, _ in group], new)}
         for document, where in group:
+            if id(document) not in reported:
+                continue
             others = ", ".join(other.display for other, _ in group if other is not document)
             yield document.finding(
                 where,
@@ -602,13 +695,16 @@ def check_site(site: Document | None) -> Iterator[Finding]:
         )
 
 
-def validate(raw: RawData) -> list[Finding]:
-    """Every finding for the data set, errors and warnings, in file order."""
+def validate(raw: RawData, new: Collection[str] = ()) -> list[Finding]:
+    """Every finding for the data set, errors and warnings, in file order.
+
+    ``new`` names the files known to be new or changed (display paths), for the duplicate check.
+    """
     findings, categories = check_taxonomy(raw.taxonomy)
     findings.extend(check_site(raw.site))
     tag_findings, tag_ids = check_tags(raw.tags)
     findings.extend(tag_findings)
     for document in raw.papers:
         findings.extend(check_record(document, categories, tag_ids if raw.tags else None))
-    findings.extend(check_across(raw.papers))
+    findings.extend(check_across(raw.papers, new))
     return sorted(findings)

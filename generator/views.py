@@ -67,7 +67,14 @@ def schema_fields(schema: dict[str, Any]) -> list[SchemaField]:
 
 
 # The warnings the data-quality page lists, in its order.
-QUALITY_RULES = (Rule.NO_AUTHORS, Rule.GENERIC_LINK, Rule.VENUE_YEAR, Rule.NO_PAPER_LINK, Rule.SHARED_TITLE_PREFIX)
+QUALITY_RULES = (
+    Rule.NO_AUTHORS,
+    Rule.GENERIC_LINK,
+    Rule.VENUE_YEAR,
+    Rule.NO_PAPER_LINK,
+    Rule.SHARED_TITLE_PREFIX,
+    Rule.JOINED_NAME,
+)
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ the templates, the exports and the statistics all ask this module.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal
 
@@ -152,3 +153,112 @@ def people_label(presentation: str | None) -> str:
 def award_label(award: str) -> str:
     """How pages name an award: "Best Paper" becomes "Best Paper Award"."""
     return award + AWARD_SUFFIX
+
+
+# --- Markers in titles ---------------------------------------------------------------
+# A record's title is the paper's title alone: its presentation and award have fields of
+# their own. A title copied from a list that marks them ("… 🏆 Best Paper", "… [Oral]")
+# carries a marker, which these find, so the validator can point at the field and the
+# duplicate check can compare the titles without it.
+
+# Emoji that mark a presentation or an award next to a title: the vocabulary's icons and medals.
+MARKER_ICONS = frozenset(
+    {AWARD_ICON.emoji, *(item.icon.emoji for item in PRESENTATIONS.values() if item.icon), *AWARD_ICONS, "⭐", "🌟"}
+)
+# Each icon is one code point (a variation selector may follow it), so they make a character class.
+_ICONS = "".join(sorted(MARKER_ICONS))
+assert all(len(icon) == 1 for icon in MARKER_ICONS)
+# An icon, with the words after it when they end the title or meet another marker ("🏆 Best
+# Paper", "🎤 **ORAL**");
+# bold text ("**ORAL**"); or words in parentheses or brackets ("(Best Paper Award)", "[Oral]").
+_TITLE_MARKER = re.compile(
+    rf"(?P<icon>[{_ICONS}])\ufe0f?"
+    rf"(?P<after>\s*\*\*[^*]*\*\*|(?:\s+[^\s*()\[\]{_ICONS}]+){{1,4}}(?=\s*(?:$|[(\[{_ICONS}]|\*\*)))?"
+    r"|\*\*\s*(?P<bold>[^*]+?)\s*\*\*"
+    r"|[(\[]\s*(?P<inner>[^()\[\]]{1,60}?)\s*[)\]]"
+)
+# Characters one of the markers above starts with; a title with none of them has no marker.
+_MARKER_STARTS = re.compile(rf"[*(\[{_ICONS}]")
+
+
+@dataclass(frozen=True)
+class TitleMarker:
+    """A marker found in a title, and the field that holds what it says."""
+
+    text: str
+    # "award" or "presentation"; None for a marker that names neither (such as **NEW**).
+    field: str | None
+    # The field's value, when the marker names it ("oral", "Best Paper").
+    value: str | None = None
+
+
+def _award_name(words: str) -> str | None:
+    """ "Best Paper" for "Best Paper Award", "BEST PAPER" or "Outstanding Paper"; None for other words."""
+    folded = words.casefold().split()
+    is_award = bool(folded) and (
+        folded[-1] in ("award", "prize")
+        or (folded[0] in ("best", "outstanding") and "paper" in folded)
+        or "mention" in folded
+    )
+    if not is_award:
+        return None
+    name = " ".join(words.split())
+    if name.casefold().endswith(AWARD_SUFFIX.casefold()):
+        name = name[: -len(AWARD_SUFFIX)].rstrip()
+    return name.title() if name.isupper() else name
+
+
+def _meaning(words: str) -> tuple[str, str] | None:
+    """The field and value that a marker's words name, if any."""
+    words = words.replace("*", " ").strip()
+    if presentation := presentation_for_marker(words):
+        return "presentation", presentation.id
+    if award := _award_name(words):
+        return "award", award
+    return None
+
+
+def _found(title: str, offset: int = 0) -> Iterator[tuple[int, int, TitleMarker]]:
+    """Each marker in ``title`` with where it starts and ends (plus ``offset``)."""
+    for match in _TITLE_MARKER.finditer(title):
+        start, end = match.start() + offset, match.end() + offset
+        text = match.group()
+        if icon := match["icon"]:
+            after = match["after"] or ""
+            if meaning := _meaning(after):
+                yield start, end, TitleMarker(text.strip(), *meaning)
+                continue
+            # Words after the icon that name nothing: the icon alone is a marker, and the words may hold one.
+            kind = "presentation" if icon in _PRESENTATION_ICONS else "award"
+            yield start, end - len(after), TitleMarker(text[: len(text) - len(after)].strip(), kind)
+            yield from _found(after, end - len(after))
+            continue
+        words = match["bold"] or match["inner"] or ""
+        if meaning := _meaning(words):
+            yield start, end, TitleMarker(text.strip(), *meaning)
+        elif match["bold"] and words.isupper():
+            yield start, end, TitleMarker(text.strip(), None)
+
+
+_PRESENTATION_ICONS = frozenset(item.icon for item in PRESENTATIONS.values() if item.icon)
+
+
+def title_markers(title: str) -> list[TitleMarker]:
+    """The presentation and award markers written into ``title``, in order."""
+    if not _MARKER_STARTS.search(title):
+        return []
+    return [marker for _, _, marker in _found(title)]
+
+
+def without_title_markers(title: str) -> str:
+    """``title`` with its markers taken out, for comparing it with other titles."""
+    if not _MARKER_STARTS.search(title):
+        return title
+    kept, last = [], 0
+    for start, end, _ in _found(title):
+        kept.append(title[last:start])
+        last = end
+    if not kept:
+        return title
+    kept.append(title[last:])
+    return " ".join(" ".join(kept).split())

@@ -10,6 +10,7 @@ import io
 import os
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -111,6 +112,13 @@ def mkdocs_build(root: Path, site: Path | None = None, check: bool = True) -> su
         cwd=root,
         check=check,
     )
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on now, for a test's own server."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
 
 
 # What LaTeX prints for each escape the BibTeX export writes. Written out here because

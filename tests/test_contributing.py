@@ -27,7 +27,6 @@ import importlib.metadata
 import os
 import re
 import shlex
-import socket
 import subprocess
 import sys
 import time
@@ -44,7 +43,7 @@ from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
 from generator.importer import import_markdown
-from helpers import REPO, copy_project, run
+from helpers import REPO, copy_project, free_port, run
 
 NEW_ID = "tidy-gradients"
 NEW_TITLE = "Tidy Gradients: A Record Added in the Web Editor"
@@ -271,8 +270,14 @@ def test_a_record_added_by_hand_passes_the_pull_request_workflow(tmp_path: Path)
         assert_green(steps, job)
 
     commands = {step.command: step for steps, _ in outcome.values() for step in steps}
-    assert {"python -m generator validate --format github", "mkdocs build --strict"} <= set(commands)
+    assert {"python -m generator validate --format github --changed-since HEAD^1", "mkdocs build --strict"} <= set(
+        commands
+    )
     assert "0 pieces of live markup" in commands["python -m generator audit site"].output
+    # The list's own warnings are counted, not annotated on a pull request that did not cause them.
+    validation = commands["python -m generator validate --format github --changed-since HEAD^1"].result
+    assert "::warning" not in validation.stdout
+    assert re.search(r"0 errors, \d+ warnings: run `python -m generator validate --verbose`", validation.stderr)
     # The job summary shows what the merge regenerates, with the new paper in README.md's diff.
     (summary,) = [summary for _, summary in outcome.values() if "Generated files after the merge" in summary]
     assert re.search(r"README\.md \| \d+ \+", summary)
@@ -547,7 +552,7 @@ def test_the_quickstart_address_is_under_the_site_urls_path():
 @pytest.mark.slow
 def test_mkdocs_serve_answers_at_the_quickstart_address(tmp_path: Path):
     root = copy_project(tmp_path / "project")
-    port = _free_port()
+    port = free_port()
     address = _quickstart_address().replace(":8000/", f":{port}/")
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--no-livereload", "-a", f"127.0.0.1:{port}"],
@@ -562,12 +567,6 @@ def test_mkdocs_serve_answers_at_the_quickstart_address(tmp_path: Path):
     finally:
         server.terminate()
         server.wait(timeout=30)
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class _NoRedirects(urllib.request.HTTPRedirectHandler):

@@ -16,6 +16,9 @@ from generator.schemas import PAPER, schema
 from helpers import REPO, generator
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
+# The pull request's validation: errors annotated, warnings for the files it changes (HEAD^1 is
+# the base of the merge commit actions/checkout checks out for a pull request).
+VALIDATE = "python -m generator validate --format github --changed-since HEAD^1"
 ISSUE_FORM = REPO / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
 
 
@@ -164,9 +167,31 @@ def test_pull_requests_are_not_failed_for_stale_generated_files():
             continue
         commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
         assert not any("build --check" in command for command in commands), path.name
-        assert "python -m generator validate --format github" in commands, path.name
+        assert VALIDATE in commands, path.name
         assert "mkdocs build --strict" in commands and "python -m generator audit site" in commands, path.name
         assert "bash .ci/preview-generated" in commands, path.name
+
+
+def test_the_validating_job_checks_out_the_base_it_compares_with():
+    """`--changed-since HEAD^1` needs the merge commit's parents: a depth-1 checkout has none."""
+    jobs = [job for path in WORKFLOWS for job in _workflow(path)["jobs"].values()]
+    validating = [job for job in jobs if any(step.get("run") == VALIDATE for step in job["steps"])]
+    assert validating
+    for job in validating:
+        (checkout,) = [step for step in job["steps"] if step.get("uses", "").startswith("actions/checkout@")]
+        assert checkout["with"].get("fetch-depth") in (0, 2), checkout
+
+
+def test_workflows_that_run_mkdocs_turn_off_materials_notice():
+    """Material prints a nine-line end-of-life notice on every MkDocs run unless told not to."""
+    for path in WORKFLOWS:
+        workflow = _workflow(path)
+        for job_name, job in workflow["jobs"].items():
+            for step in job["steps"]:
+                if step.get("run", "").startswith("mkdocs"):
+                    env = {**workflow.get("env", {}), **job.get("env", {}), **step.get("env", {})}
+                    assert env.get("NO_MKDOCS_2_WARNING") == "1", (path.name, job_name, step["run"])
+    assert "export NO_MKDOCS_2_WARNING=1" in (REPO / ".ci" / "run").read_text("utf-8")
 
 
 @pytest.mark.parametrize("command", sorted({step["run"] for _, _, step in _steps() if "run" in step}))
@@ -195,7 +220,8 @@ def test_issue_form_fields_mirror_the_record_schema():
     properties = schema(PAPER)["properties"]
     assert set(fields) <= set(properties)
     # Bookkeeping fields a maintainer sets when turning the issue into a record.
-    assert set(properties) - set(fields) == {"position", "added", "authors_et_al", "author_affiliations"}
+    bookkeeping = {"position", "added", "authors_et_al", "author_affiliations", "organisations"}
+    assert set(properties) - set(fields) == bookkeeping
     for name in schema(PAPER)["required"]:
         assert fields[name]["validations"]["required"] is True, name
     presentation = fields["presentation"]["attributes"]["options"]

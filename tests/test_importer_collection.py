@@ -41,6 +41,8 @@ WORD = re.compile(r"[^\W_]+")
 # that become a field ("AWARD"), and "et al.", which becomes authors_et_al.
 STRUCTURAL = frozenset(
     {"link", "links", "authors", "speakers", "summary", "key", "results", "award", "et", "al", "and"}
+    # Labels of link fields whose bare URLs are named by their kind ("**Paper:** url" is an arXiv link).
+    | {"url", "urls", "paper", "pdf", "arxiv", "openreview"}
     | {"collaborators", "note", "presentation"}
 )
 TOC_HEADING = re.compile(r"^#+\W*table of contents\s*$", re.IGNORECASE)

@@ -88,7 +88,7 @@ def _validate(project: Path, *args: str):
 
 
 def test_the_committed_data_has_no_errors():
-    result = _validate(REPO)
+    result = _validate(REPO, "--verbose")
     assert result.returncode == 0, result.stdout
     assert "warning:" in result.stdout
 
@@ -106,7 +106,7 @@ def test_each_kind_of_bad_record_gets_its_own_message(project: Path, name: str):
 
 
 def test_warnings_name_the_seed_gaps():
-    out = _validate(REPO).stdout
+    out = _validate(REPO, "--verbose").stdout
     assert out.count("no authors listed") == 17
     assert (
         "entries/papers/dusa.yaml:10:3: warning: link https://neurips.cc/virtual/2025/loc/san-diego/calendar "
@@ -128,7 +128,7 @@ def test_strict_fails_on_warnings_and_warnings_never_block_a_build(project: Path
 
 def test_github_format_annotates_the_diff(project: Path):
     (project / "entries" / "papers" / "bad.yaml").write_text(ERRORS["bad-category"][0], encoding="utf-8")
-    out = _validate(project, "--format", "github").stdout
+    out = _validate(project, "--format", "github", "--verbose").stdout
     assert (
         "::error file=entries/papers/bad.yaml,line=2,col=1::unknown category 'systems/long-context'; "
         "did you mean 'systems/long-context-training'?"
@@ -460,7 +460,7 @@ def test_the_command_line_escapes_terminal_sequences_too(project: Path):
     (project / "entries" / "papers" / "osc-2.yaml").write_text(record.replace("First", "Second"), "utf-8")
     outputs = {}
     for style in ("text", "github", "json"):
-        result = _validate(project, "--format", style)
+        result = _validate(project, "--format", style, "--verbose")
         assert result.returncode == 1
         assert "\x1b" not in result.stdout + result.stderr and "\x07" not in result.stdout + result.stderr
         outputs[style] = result.stdout

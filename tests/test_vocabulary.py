@@ -12,7 +12,7 @@ from generator.build import catalog_from
 from generator.importer import import_markdown
 from generator.load import Document, RawData
 from generator.render import render_all
-from generator.vocabulary import PRESENTATIONS, award_label
+from generator.vocabulary import PRESENTATIONS, award_label, title_markers, without_title_markers
 from helpers import REPO
 
 
@@ -69,3 +69,31 @@ def test_each_output_names_a_presentation_by_its_one_label(presentation: str):
     assert label in outputs["docs/papers.bib"]
     stats = outputs["docs/stats.md"]
     assert f"| {label} | 1 |" in stats
+
+
+@pytest.mark.parametrize(
+    ("title", "markers"),
+    [
+        ("Gated Attention 🏆 Best Paper", [("🏆 Best Paper", "award", "Best Paper")]),
+        ("Gated Attention (Best Paper Award)", [("(Best Paper Award)", "award", "Best Paper")]),
+        ("Gated Attention 🏆 **BEST PAPER AWARD**", [("🏆 **BEST PAPER AWARD**", "award", "Best Paper")]),
+        ("Gated Attention 🎤 **SPOTLIGHT**", [("🎤 **SPOTLIGHT**", "presentation", "spotlight")]),
+        ("Gated Attention [oral]", [("[oral]", "presentation", "oral")]),
+        ("Gated Attention (Invited Talk)", [("(Invited Talk)", "presentation", "invited-talk")]),
+        ("Gated Attention (Outstanding Paper)", [("(Outstanding Paper)", "award", "Outstanding Paper")]),
+        ("Gated Attention 🏆", [("🏆", "award", None)]),
+        ("Gated Attention **NEW**", [("**NEW**", None, None)]),
+        (
+            "Gated Attention 🏆 Best Paper [Oral]",
+            [("🏆 Best Paper", "award", "Best Paper"), ("[Oral]", "presentation", "oral")],
+        ),
+        # Parentheses, brackets and symbols that are part of real titles.
+        ("Scaling Laws (for LLMs) Revisited [Extended]", []),
+        ("Best Arm Identification (Best Arm)", []),
+        ("Attention × Gates: 1.67× Faster", []),
+    ],
+)
+def test_markers_in_titles_name_their_field(title: str, markers: list[tuple[str, str | None, str | None]]):
+    found = title_markers(title)
+    assert [(marker.text, marker.field, marker.value) for marker in found] == markers
+    assert without_title_markers(title) == ("Gated Attention" if markers else title)

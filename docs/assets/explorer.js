@@ -229,7 +229,9 @@
     data.letters.forEach(function (group) {
       group[1].forEach(function (author) {
         letterOf[author[1]] = group[0];
-        everyone.push({ name: author[0], anchor: author[1], papers: author[2], folded: fold(author[0]) });
+        everyone.push({
+          name: author[0], anchor: author[1], papers: author[2], organisation: author[3] === 1, folded: fold(author[0])
+        });
       });
     });
 
@@ -239,6 +241,13 @@
       var name = document.createElement("strong");
       name.textContent = author.name;
       item.appendChild(name);
+      if (author.organisation) {
+        // Filed under its first word, not a surname: say why it sits there.
+        var kind = document.createElement("span");
+        kind.className = "pl-authors__kind";
+        kind.textContent = " (organisation)";
+        item.appendChild(kind);
+      }
       var papers = document.createElement("ul");
       author.papers.forEach(function (paperId) {
         var link = document.createElement("a");

@@ -1,0 +1,124 @@
+"""`mkdocs serve` with a record broken while it runs: the error is logged, the last good site stays.
+
+A real server on 127.0.0.1, real file edits, real rebuilds: nothing stands in for MkDocs.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+from mkdocs.config import load_config
+
+from generator import routes
+from helpers import copy_project, free_port
+
+PAPER = "acco"
+CATEGORY = "category: systems/distributed-communication-efficient-training\n"
+BROKEN = "category: systems/no-such-subsection\n"
+# The opener ignores proxies from the environment: the server is on this machine.
+OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def _start(root: Path, log: Path, port: int) -> subprocess.Popen[bytes]:
+    with log.open("wb") as out:
+        return subprocess.Popen(
+            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            cwd=root,
+            env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def _page(address: str) -> str | None:
+    try:
+        with OPENER.open(address, timeout=5) as response:
+            return str(response.read().decode("utf-8"))
+    except OSError:  # not answering yet, refused, or too slow while it rebuilds
+        return None
+
+
+def _wait(condition: Callable[[], bool], server: subprocess.Popen[bytes], log: Path, what: str) -> None:
+    deadline = time.monotonic() + 180
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        assert server.poll() is None, f"mkdocs serve exited while waiting for {what}:\n{log.read_text('utf-8')}"
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}:\n{log.read_text('utf-8')}")
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return copy_project(tmp_path / "project")
+
+
+@pytest.fixture
+def serving(project: Path, tmp_path: Path) -> Iterator[tuple[subprocess.Popen[bytes], Path, str]]:
+    """A running `mkdocs serve` of the project, its log, and the address of the paper's page."""
+    port = free_port()
+    log = tmp_path / "serve.log"
+    site_path = routes.site_path(load_config(str(project / "mkdocs.yml")).site_url)
+    address = f"http://127.0.0.1:{port}{site_path}{routes.url(routes.paper(PAPER))}"
+    server = _start(project, log, port)
+    try:
+        yield server, log, address
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+@pytest.mark.slow
+def test_a_record_broken_under_serve_keeps_the_last_good_site(project: Path, serving):
+    server, log, address = serving
+    record = project / "entries" / "papers" / f"{PAPER}.yaml"
+    text = record.read_text("utf-8")
+    assert CATEGORY in text
+    _wait(lambda: "ACCO: Accumulate" in (_page(address) or ""), server, log, "the first build")
+
+    # Broken: the rebuild logs the record's error at its file and line, and completes.
+    line = text[: text.index(CATEGORY)].count("\n") + 1
+    record.write_text(text.replace(CATEGORY, BROKEN), encoding="utf-8")
+    where = f"entries/papers/{PAPER}.yaml:{line}:1: error: unknown category 'systems/no-such-subsection'"
+
+    def rebuilt_after_error() -> bool:
+        output = log.read_text("utf-8")
+        assert "will appear stuck" not in output, output
+        return where in output and "Reloading browsers" in output[output.index(where) :]
+
+    _wait(rebuilt_after_error, server, log, "the rebuild with the broken record")
+    output = log.read_text("utf-8")
+    assert "serving the last good pages" in output
+    assert "will appear stuck" not in output and "Aborted" not in output
+    assert "ACCO: Accumulate" in (_page(address) or "")
+
+    # Fixed, with a new title: the next rebuild shows it.
+    record.write_text(text.replace("ACCO: Accumulate", "ACCO Revised: Accumulate"), encoding="utf-8")
+    _wait(lambda: "ACCO Revised: Accumulate" in (_page(address) or ""), server, log, "the page to update")
+    assert "the errors are fixed" in log.read_text("utf-8")
+
+
+@pytest.mark.slow
+def test_serve_fails_clearly_when_the_first_build_has_errors(project: Path, tmp_path: Path):
+    record = project / "entries" / "papers" / f"{PAPER}.yaml"
+    record.write_text(record.read_text("utf-8").replace(CATEGORY, BROKEN), encoding="utf-8")
+    log = tmp_path / "serve.log"
+    server = _start(project, log, free_port())
+    try:
+        assert server.wait(timeout=180) != 0
+    finally:
+        if server.poll() is None:
+            server.terminate()
+            server.wait(timeout=30)
+    output = log.read_text("utf-8")
+    assert f"entries/papers/{PAPER}.yaml:" in output and "unknown category" in output
+    assert "nothing was written or deleted" in output
+    # Errors only: the shipped list's warnings are not the contributor's to read here.
+    assert "warning:" not in output
