@@ -122,4 +122,6 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         if found is not None and found.parent is not None:
             page.parent = found.parent
             page.active = True
+            # For the theme's breadcrumb line (generator/theme/main.html).
+            context["listing"] = found
     return context

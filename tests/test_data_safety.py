@@ -25,10 +25,11 @@ def _snapshot(root: Path) -> dict[str, str]:
 def test_a_build_killed_at_any_moment_leaves_old_or_new_files(project: Path):
     generator(project, "build")
     old = _snapshot(project)
-    taxonomy = project / "entries" / "taxonomy.yml"
-    taxonomy.write_text(taxonomy.read_text("utf-8").replace("paperlist/neurips", "paperlist-mirror/neurips"), "utf-8")
+    # The repository's address is in every page's edit link: a change to it touches many files.
+    settings = project / "mkdocs.yml"
+    settings.write_text(settings.read_text("utf-8").replace("paperlist/neurips", "paperlist-mirror/neurips"), "utf-8")
     expected_new = copy_project(project.parent / "reference")
-    (expected_new / "entries" / "taxonomy.yml").write_text(taxonomy.read_text("utf-8"), "utf-8")
+    (expected_new / "mkdocs.yml").write_text(settings.read_text("utf-8"), "utf-8")
     generator(expected_new, "build")
     new = _snapshot(expected_new)
     assert sum(old.get(path) != digest for path, digest in new.items()) > 40, "the edit must touch many files"

@@ -9,9 +9,10 @@ import re
 from pathlib import Path
 
 import pytest
-import yaml
 
 from browser import page_url, screenshot
+from generator.model import SiteSettings
+from generator.yamlio import load_site_config
 from helpers import REPO, copy_project, generator
 
 PHONE = {"width": 390, "height": 844}
@@ -255,7 +256,7 @@ def test_recently_added_lists_the_newest_days_papers_first(project: Path):
 def test_performance_is_out_of_the_readers_nav_and_about_links_the_repository(watched, sites):
     watcher, mode = watched
     page = watcher.page
-    repository = yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text("utf-8"))["repository"]
+    repository = SiteSettings.from_config(load_site_config((REPO / "mkdocs.yml").read_text("utf-8"))).repository
     page.set_viewport_size(DESKTOP)
     watcher.goto(page_url(sites, mode, "contributing/"))
     about_nav = [text.strip() for text in page.locator(".md-sidebar--primary .md-nav__link").all_inner_texts()]

@@ -303,15 +303,15 @@ def test_written_files_follow_the_umask(project: Path, tmp_path: Path, mask: int
 @pytest.mark.slow
 def test_concurrent_builds_each_finish_and_leave_the_right_files(tmp_path: Path):
     project = copy_project(tmp_path / "project")
-    taxonomy = project / "entries" / "taxonomy.yml"
-    original = taxonomy.read_text("utf-8")
+    settings = project / "mkdocs.yml"
+    original = settings.read_text("utf-8")
     edited = original.replace("paperlist/neurips", "paperlist-mirror/neurips")
     assert edited != original
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     command = [sys.executable, "-m", "generator", "--root", str(project), "build"]
     for round_number in range(6):
         # Each round changes every page's edit link, so both builds rewrite about a hundred files at once.
-        taxonomy.write_text(edited if round_number % 2 == 0 else original, "utf-8")
+        settings.write_text(edited if round_number % 2 == 0 else original, "utf-8")
         processes = [
             subprocess.Popen(command, cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
             for _ in range(3)
@@ -322,6 +322,6 @@ def test_concurrent_builds_each_finish_and_leave_the_right_files(tmp_path: Path)
             assert "Traceback" not in err
         assert not [path for path in _tree(project) if path.endswith(".tmp")]
     expected = copy_project(tmp_path / "expected")
-    (expected / "entries" / "taxonomy.yml").write_text(taxonomy.read_text("utf-8"), "utf-8")
+    (expected / "mkdocs.yml").write_text(settings.read_text("utf-8"), "utf-8")
     generator(expected, "build")
     assert _tree(project / "docs") == _tree(expected / "docs")
