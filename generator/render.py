@@ -58,7 +58,8 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     outputs[routes.in_docs(routes.JSON)] = papers_json(catalog, records)
     outputs[routes.in_docs(routes.CSV)] = papers_csv(records)
     outputs[routes.README] = tidy(env.get_template("readme.md.j2").render(**common))
-    contributing = tidy(env.get_template("contributing.md.j2").render(**common, fields=schema_fields(schema(PAPER))))
+    fields = schema_fields(schema(PAPER), catalog.is_collection)
+    contributing = tidy(env.get_template("contributing.md.j2").render(**common, fields=fields))
     outputs[routes.CONTRIBUTING] = contributing
     outputs[routes.in_docs(routes.CONTRIBUTING_PAGE)] = contributing
     return outputs

@@ -45,7 +45,11 @@ class SchemaField:
     description: str
 
 
-def schema_fields(schema: dict[str, Any]) -> list[SchemaField]:
+# Fields only a collection of lists uses: a single list's field reference leaves them out.
+COLLECTION_FIELDS = frozenset({"list", "also", "notes"})
+
+
+def schema_fields(schema: dict[str, Any], collection: bool = True) -> list[SchemaField]:
     """The record schema's properties, in schema order, for the contributor's field reference."""
 
     def type_of(spec: dict[str, Any]) -> str:
@@ -63,6 +67,7 @@ def schema_fields(schema: dict[str, Any]) -> list[SchemaField]:
     return [
         SchemaField(name, type_of(spec), name in required, spec.get("description", ""))
         for name, spec in schema["properties"].items()
+        if collection or name not in COLLECTION_FIELDS
     ]
 
 
