@@ -87,6 +87,22 @@ class Paper:
     notes: tuple[Note, ...] = ()
     list_id: str | None = None
 
+    def __post_init__(self) -> None:
+        # A paper made without placements (by hand, in a test) is placed where its fields say.
+        if not self.placements:
+            own = Placement(
+                self.list_id,
+                self.section_id,
+                self.subsection_id,
+                self.position,
+                self.summary,
+                self.key_results,
+                self.notes,
+            )
+            object.__setattr__(self, "placements", (own,))
+        if not self.all_links:
+            object.__setattr__(self, "all_links", tuple((link.label, link.url) for link in self.links))
+
     @property
     def category(self) -> str:
         return f"{self.section_id}/{self.subsection_id}" if self.subsection_id else self.section_id

@@ -8,6 +8,8 @@ paper once with all its placements.
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 from pathlib import Path
 
@@ -15,9 +17,12 @@ import pytest
 import yaml
 
 from generator.findings import Rule
+from generator.importer import import_markdown, placements_of
 from generator.load import load_entries
+from generator.sitelinks import broken_links
 from generator.validate import validate
-from helpers import collection_project
+from generator.yamlio import load_site_config
+from helpers import COLLECTION_LISTS, collection_project, collection_source, generator, mkdocs_build
 
 
 @pytest.fixture(scope="module")
@@ -116,3 +121,97 @@ def test_a_single_list_record_cannot_name_a_list(tmp_path: Path):
     _edit(project / "entries" / "papers" / "acco.yaml", {"list": "training"})
     messages = _findings(project / "entries", Rule.PLACEMENT)
     assert len(messages) == 1 and "this project has one list" in messages[0]
+
+
+# --------------------------------------------------------------------------- the built collection (slow)
+
+TWO_LISTS = {
+    "acco": ("training", "rl"),
+    "understanding-and-mitigating-numerical-sources": ("training", "inference"),
+}
+
+
+@pytest.fixture(scope="module")
+def built(collection: Path) -> Path:
+    """The collection generated and built by a real `mkdocs build --strict`; the site's folder."""
+    generator(collection, "build")
+    mkdocs_build(collection)
+    return collection / "site"
+
+
+def _html_text(path: Path) -> str:
+    """A page's text without its tags, white space runs as one space."""
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", path.read_text("utf-8"))).split())
+
+
+def _list_titles(collection: Path) -> dict[str, str]:
+    return {
+        path.stem: yaml.safe_load(path.read_text("utf-8"))["title"]
+        for path in sorted((collection / "entries" / "lists").glob("*.yml"))
+    }
+
+
+@pytest.mark.slow
+def test_the_home_page_shows_every_list(collection: Path, built: Path):
+    home = (built / "index.html").read_text("utf-8")
+    titles = _list_titles(collection)
+    assert sorted(titles) == sorted(COLLECTION_LISTS)
+    for list_id, title in titles.items():
+        assert f'href="lists/{list_id}/"' in home, list_id
+        assert html.escape(title, quote=False) in home, title
+        # Each list has its own page, and its own tab in the nav.
+        assert (built / "lists" / list_id / "index.html").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("paper_id", sorted(TWO_LISTS))
+def test_a_paper_in_two_lists_is_one_page_with_both_placements(collection: Path, built: Path, paper_id: str):
+    record = yaml.safe_load((collection / "entries" / "papers" / f"{paper_id}.yaml").read_text("utf-8"))
+    placements = [record, *record["also"]]
+    assert tuple(placement["list"] for placement in placements) == TWO_LISTS[paper_id]
+    # One page: no other record is the same paper.
+    assert len(list((collection / "entries" / "papers").glob(f"{paper_id}*.yaml"))) == 1
+    page = _html_text(built / "papers" / paper_id / "index.html")
+    titles = _list_titles(collection)
+    listed = page[page.index("Listed in") :]
+    for placement in placements:
+        assert f"In {titles[placement['list']]}" in page
+        # Each list's own summary, its first words as the page shows them.
+        words = " ".join(re.sub(r"[*_`]", "", placement["summary"]).split()[:8])
+        assert words in page, (placement["list"], words)
+        assert titles[placement["list"]] in listed
+    assert placements[0]["summary"] != placements[1]["summary"]
+
+
+def _papers(text: str, source: str) -> list[tuple[str, str, list[dict], str, list[str]]]:
+    """A list's papers in order as the importer reads them: title, category, links, summary, key results."""
+    imported = import_markdown(text, source, list_id="x")
+    return [
+        (
+            imported.records[record_id]["title"],
+            next(p["category"] for p in placements_of(imported.records[record_id]) if p.get("list") == "x"),
+            imported.records[record_id].get("links", []),
+            next(p.get("summary") for p in placements_of(imported.records[record_id]) if p.get("list") == "x"),
+            next(p.get("key_results") for p in placements_of(imported.records[record_id]) if p.get("list") == "x"),
+        )
+        for record_id, _, _ in imported.papers
+    ]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("list_id", COLLECTION_LISTS)
+def test_each_list_is_regenerated_in_the_curators_format(collection: Path, built: Path, list_id: str):
+    generated = (collection / "lists" / f"{list_id}.md").read_text("utf-8")
+    source = _papers(collection_source(list_id), f"{list_id}.md")
+    again = _papers(generated, f"lists/{list_id}.md")
+    assert len(again) == len(source) > 0
+    for ours, theirs in zip(again, source, strict=True):
+        assert ours == theirs
+
+
+@pytest.mark.slow
+def test_the_built_collection_has_no_broken_links_and_no_live_markup(collection: Path, built: Path):
+    site_url = load_site_config((collection / "mkdocs.yml").read_text("utf-8"))["site_url"]
+    assert broken_links(built, site_url=site_url) == []
+    result = generator(collection, "audit", str(built), check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
