@@ -73,7 +73,9 @@ def catalog_from(raw: RawData) -> Catalog:
     records = ((document.stem, document.display, document.data) for document in raw.papers)
     settings = SiteSettings.from_config(raw.site.data if raw.site else {})
     folder = display_path(raw.entries_dir / PAPERS_DIR, raw.entries_dir.parent)
-    return build_catalog(raw.taxonomy.data, raw.tags.data if raw.tags else None, records, settings, folder)
+    lists = {document.stem: document.data for document in raw.lists}
+    tags = raw.tags.data if raw.tags else None
+    return build_catalog(raw.taxonomy.data, tags, records, settings, folder, lists)
 
 
 def load_catalog(project: Project, times: StageTimes | None = None) -> tuple[Catalog, list[Finding]]:

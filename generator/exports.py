@@ -11,7 +11,7 @@ from urllib.parse import quote
 
 from . import routes
 from .escape import BLOCKED_URL, one_line, safe_url
-from .model import Catalog, Paper
+from .model import Catalog, Paper, Placement
 from .vocabulary import PRESENTATIONS, award_label, bibtex_type
 
 SCHEMA_VERSION = 1
@@ -37,15 +37,19 @@ CSV_COLUMNS = (
 
 
 def paper_record(paper: Paper, catalog: Catalog) -> dict[str, Any]:
-    """Everything the list knows about one paper, as plain JSON-ready data."""
-    section = catalog.sections_by_id[paper.section_id]
-    subsection = catalog.subsections_by_category[paper.category]
-    return {
+    """Everything the list knows about one paper, as plain JSON-ready data.
+
+    In a collection, ``list`` names the list of the paper's own placement and
+    ``placements`` holds every placement with what its list says of the paper.
+    """
+    section = catalog.section_of(paper.placements[0])
+    subsection = catalog.subsection_of(paper.placements[0])
+    record: dict[str, Any] = {
         "id": paper.id,
         "title": paper.title,
         "category": paper.category,
         "section": section.title,
-        "subsection": subsection.title,
+        "subsection": subsection.title if subsection else None,
         "authors": list(paper.author_names),
         "authors_et_al": paper.authors_et_al,
         "affiliation": paper.affiliation,
@@ -63,6 +67,22 @@ def paper_record(paper: Paper, catalog: Catalog) -> dict[str, Any]:
         "added": paper.added,
         "page": routes.url(routes.paper(paper.id)),
     }
+    if catalog.is_collection:
+        record["list"] = paper.list_id
+        record["lists"] = list(dict.fromkeys(placement.list_id for placement in paper.placements))
+        record["placements"] = [_placement_record(placement) for placement in paper.placements]
+    return record
+
+
+def _placement_record(placement: Placement) -> dict[str, Any]:
+    return {
+        "list": placement.list_id,
+        "category": placement.category,
+        "position": placement.position,
+        "summary": placement.summary,
+        "key_results": list(placement.key_results),
+        "notes": [{"label": note.label, "text": note.text} for note in placement.notes],
+    }
 
 
 def papers_json(catalog: Catalog, records: list[dict[str, Any]]) -> str:
@@ -77,11 +97,15 @@ def papers_json(catalog: Catalog, records: list[dict[str, Any]]) -> str:
 
 
 def papers_csv(records: list[dict[str, Any]]) -> str:
-    """One row per paper record; list fields joined with "; " (links with " ")."""
+    """One row per paper record; list fields joined with "; " (links with " ").
+
+    A collection's records get a ``lists`` column: the lists each paper is in.
+    """
     stream = io.StringIO()
+    columns = CSV_COLUMNS + (("lists",) if records and "lists" in records[0] else ())
     # Every field quoted: a carriage return inside a value would otherwise end the row.
     writer = csv.DictWriter(
-        stream, fieldnames=CSV_COLUMNS, lineterminator="\n", extrasaction="ignore", quoting=csv.QUOTE_ALL
+        stream, fieldnames=columns, lineterminator="\n", extrasaction="ignore", quoting=csv.QUOTE_ALL
     )
     writer.writeheader()
     for record in records:
@@ -91,8 +115,9 @@ def papers_csv(records: list[dict[str, Any]]) -> str:
             "links": " ".join(link["url"] for link in record["links"]),
             "tags": "; ".join(record["tags"]),
             "authors_et_al": "yes" if record["authors_et_al"] else "",
+            "lists": "; ".join(record.get("lists", [])),
         }
-        writer.writerow({key: "" if row.get(key) is None else row[key] for key in CSV_COLUMNS})
+        writer.writerow({key: "" if row.get(key) is None else row[key] for key in columns})
     return stream.getvalue()
 
 

@@ -36,6 +36,9 @@ class Rule(StrEnum):
     ID = "id"
     DUPLICATE_ID = "duplicate-id"
     UNKNOWN_CATEGORY = "unknown-category"
+    UNKNOWN_LIST = "unknown-list"
+    # A placement the project's shape cannot hold (a list in a single-list project, none in a collection).
+    PLACEMENT = "placement"
     UNKNOWN_TAG = "unknown-tag"
     CONTROL_CHARACTER = "control-character"
     INVISIBLE_CHARACTER = "invisible-character"
@@ -52,6 +55,7 @@ class Rule(StrEnum):
     GENERIC_LINK = "generic-link"
     VENUE_YEAR = "venue-year"
     NO_PAPER_LINK = "no-paper-link"
+    LINK_WITHOUT_URL = "link-without-url"
     SHARED_TITLE_PREFIX = "shared-title-prefix"
     JOINED_NAME = "joined-name"
 

@@ -121,9 +121,17 @@ def _chart(chart_id: str, title: str, counts: Sequence[tuple[str, int, str | Non
 
 def statistics(catalog: Catalog) -> list[Chart]:
     """Papers per section, subsection, tag and presentation type."""
-    sections = [(f"{s.number}. {s.title}", len(s.papers), routes.section(s.id)) for s in catalog.sections]
+    titles = {paper_list.id: f"{paper_list.title} › " if paper_list.id else "" for paper_list in catalog.lists}
+    sections = [
+        (f"{titles[s.list_id]}{s.number}. {s.title}", len(s.papers), routes.section(s.id, s.list_id))
+        for s in catalog.sections
+    ]
     subsections = [
-        (f"{sub.number} {sub.title}", len(sub.papers), routes.subsection(sub.section_id, sub.id))
+        (
+            f"{titles[sub.list_id]}{sub.number} {sub.title}",
+            len(sub.papers),
+            routes.subsection(sub.section_id, sub.id, sub.list_id),
+        )
         for sub in catalog.subsections
     ]
     per_tag = tag_counts(catalog)
@@ -199,6 +207,11 @@ def _added(paper: Paper) -> str:
 EXPLORER_FIELDS = ("id", "title", "authors", "category", "tags", "presentation", "award", "code", "arxiv", "added")
 
 
+def explorer_category(list_id: str | None, category: str) -> str:
+    """A category as the explorer filters by it: in a collection, prefixed with its list ("rl:systems/x")."""
+    return f"{list_id}:{category}" if list_id else category
+
+
 def explorer_data(catalog: Catalog) -> dict[str, Any]:
     """The papers the explorer page filters and sorts in the browser, one list per field.
 
@@ -211,7 +224,7 @@ def explorer_data(catalog: Catalog) -> dict[str, Any]:
             paper.id,
             paper.title,
             ", ".join(paper.author_names) + (" et al." if paper.authors_et_al else ""),
-            paper.category,
+            explorer_category(paper.list_id, paper.category),
             list(paper.tags),
             paper.presentation,
             paper.award,
@@ -221,9 +234,22 @@ def explorer_data(catalog: Catalog) -> dict[str, Any]:
         )
         for name, value in zip(EXPLORER_FIELDS, values, strict=True):
             columns[name].append(value)
+        if catalog.is_collection:
+            # Filters match any of a paper's lists and places, not only its own.
+            columns.setdefault("lists", []).append(list(dict.fromkeys(p.list_id for p in paper.placements)))
+            columns.setdefault("categories", []).append(
+                [explorer_category(p.list_id, p.category) for p in paper.placements]
+            )
+    listings = {
+        explorer_category(sub.list_id, sub.category): f"{sub.number} {sub.title}" for sub in catalog.subsections
+    }
+    # A section without subsections holds its papers itself: its title stands for theirs.
+    listings.update(
+        {explorer_category(s.list_id, s.id): f"{s.number}. {s.title}" for s in catalog.sections if not s.subsections}
+    )
     return {
         "tags": {tag.id: tag.title for tag in catalog.tags},
-        "subsections": {sub.category: f"{sub.number} {sub.title}" for sub in catalog.subsections},
+        "subsections": listings,
         "papers": columns,
     }
 

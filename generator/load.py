@@ -26,6 +26,9 @@ MAX_DEPTH = 100
 PAPERS_DIR = "papers"
 TAXONOMY_FILE = "taxonomy.yml"
 TAGS_FILE = "tags.yml"
+# A collection of lists: one file per list under lists/, and the collection's header.
+LISTS_DIR = "lists"
+COLLECTION_FILE = "collection.yml"
 
 Position = tuple[int, int]
 KeyPath = tuple[str | int, ...]
@@ -75,11 +78,19 @@ class RawData:
     """Every data file of a list, parsed but not yet checked."""
 
     entries_dir: Path
+    # The single list's taxonomy, or a collection's header (collection.yml).
     taxonomy: Document
     tags: Document | None
     papers: list[Document]
     # mkdocs.yml, which holds the site's settings (its address, the repository, the branch).
     site: Document | None = None
+    # A collection's lists (lists/<list>.yml), by file name; none for a single list.
+    lists: list[Document] = field(default_factory=list)
+
+    @property
+    def is_collection(self) -> bool:
+        """A project with list files under lists/ is a collection of lists."""
+        return bool(self.lists)
 
 
 _STR = "tag:yaml.org,2002:str"
@@ -528,14 +539,18 @@ def load_entries(entries_dir: Path) -> RawData:
             )
             return None
 
-    taxonomy_path = entries_dir / TAXONOMY_FILE
+    list_paths = sorted((entries_dir / LISTS_DIR).glob("*.yml")) if (entries_dir / LISTS_DIR).is_dir() else []
+    taxonomy_path = entries_dir / (COLLECTION_FILE if list_paths else TAXONOMY_FILE)
     if not taxonomy_path.is_file():
         raise _error(
             display_path(taxonomy_path, base),
-            "taxonomy file is missing; it lists the sections and subsections",
+            "collection file is missing; it holds the collection's title and description (its lists are in lists/)"
+            if list_paths
+            else "taxonomy file is missing; it lists the sections and subsections",
             Rule.MISSING_FILE,
         )
     taxonomy = attempt(taxonomy_path)
+    lists = [document for path in list_paths if (document := attempt(path)) is not None]
     tags_path = entries_dir / TAGS_FILE
     tags = attempt(tags_path) if tags_path.exists() else None
     papers_dir = entries_dir / PAPERS_DIR
@@ -565,4 +580,4 @@ def load_entries(entries_dir: Path) -> RawData:
             findings.extend(error.findings)
     if findings or taxonomy is None:
         raise DataError(findings)
-    return RawData(entries_dir=entries_dir, taxonomy=taxonomy, tags=tags, papers=papers, site=site)
+    return RawData(entries_dir=entries_dir, taxonomy=taxonomy, tags=tags, papers=papers, site=site, lists=lists)

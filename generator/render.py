@@ -58,7 +58,13 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     outputs[routes.in_docs(routes.JSON)] = papers_json(catalog, records)
     outputs[routes.in_docs(routes.CSV)] = papers_csv(records)
     outputs[routes.README] = tidy(env.get_template("readme.md.j2").render(**common))
-    contributing = tidy(env.get_template("contributing.md.j2").render(**common, fields=schema_fields(schema(PAPER))))
+    # A collection's lists, each in the curator's format at its own file.
+    list_template = env.get_template("list_markdown.md.j2")
+    for paper_list in catalog.collection_lists:
+        if paper_list.id and paper_list.output:
+            outputs[paper_list.output] = tidy(list_template.render(**common, paper_list=paper_list))
+    fields = schema_fields(schema(PAPER), catalog.is_collection)
+    contributing = tidy(env.get_template("contributing.md.j2").render(**common, fields=fields))
     outputs[routes.CONTRIBUTING] = contributing
     outputs[routes.in_docs(routes.CONTRIBUTING_PAGE)] = contributing
     return outputs

@@ -44,43 +44,84 @@ _SUBSECTION = "sections/{section}/{subsection}.md"
 # dash, so it can be neither the section's own file nor another subsection's.
 _SECTION_BIBTEX = "sections/{section}/{section}.bib"
 _SUBSECTION_BIBTEX = "sections/{section}/{section}-{subsection}.bib"
+# A collection's lists: each has its page, its BibTeX and its sections under lists/<list>/
+# (a single list keeps the sections/ addresses above). A list's Markdown, in the curator's
+# format, is a file at the project's root.
+_LIST = "lists/{list}/index.md"
+_LIST_BIBTEX = "lists/{list}/{list}.bib"
+_LIST_SECTION = "lists/{list}/{section}/index.md"
+_LIST_SUBSECTION = "lists/{list}/{section}/{subsection}.md"
+_LIST_SECTION_BIBTEX = "lists/{list}/{section}/{section}.bib"
+_LIST_SUBSECTION_BIBTEX = "lists/{list}/{section}/{section}-{subsection}.bib"
+_LIST_MARKDOWN = "lists/{list}.md"
 
 
 def paper(paper_id: str) -> str:
     return _PAPER.format(paper=paper_id)
 
 
-def section(section_id: str) -> str:
+def section(section_id: str, list_id: str | None = None) -> str:
+    if list_id:
+        return _LIST_SECTION.format(list=list_id, section=section_id)
     return _SECTION.format(section=section_id)
 
 
-def subsection(section_id: str, subsection_id: str) -> str:
+def subsection(section_id: str, subsection_id: str, list_id: str | None = None) -> str:
+    if list_id:
+        return _LIST_SUBSECTION.format(list=list_id, section=section_id, subsection=subsection_id)
     return _SUBSECTION.format(section=section_id, subsection=subsection_id)
 
 
-def section_bibtex(section_id: str) -> str:
+def section_bibtex(section_id: str, list_id: str | None = None) -> str:
+    if list_id:
+        return _LIST_SECTION_BIBTEX.format(list=list_id, section=section_id)
     return _SECTION_BIBTEX.format(section=section_id)
 
 
-def subsection_bibtex(section_id: str, subsection_id: str) -> str:
+def subsection_bibtex(section_id: str, subsection_id: str, list_id: str | None = None) -> str:
+    if list_id:
+        return _LIST_SUBSECTION_BIBTEX.format(list=list_id, section=section_id, subsection=subsection_id)
     return _SUBSECTION_BIBTEX.format(section=section_id, subsection=subsection_id)
 
 
-_KINDS = {"section": _SECTION, "subsection": _SUBSECTION, "paper": _PAPER}
+def paper_list(list_id: str) -> str:
+    """A collection's list page: its intro, overview and sections."""
+    return _LIST.format(list=list_id)
+
+
+def list_bibtex(list_id: str) -> str:
+    return _LIST_BIBTEX.format(list=list_id)
+
+
+def list_markdown(list_id: str) -> str:
+    """A list's Markdown in the curator's format, from the project's root (the list file's ``output``)."""
+    return _LIST_MARKDOWN.format(list=list_id)
+
+
+_KINDS = {
+    "list": (_LIST,),
+    "section": (_SECTION, _LIST_SECTION),
+    "subsection": (_SUBSECTION, _LIST_SUBSECTION),
+    "paper": (_PAPER,),
+}
 _KIND_PATTERNS = {
-    kind: re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(pattern)) + "$") for kind, pattern in _KINDS.items()
+    kind: tuple(re.compile(re.sub(r"\\\{\w+\\\}", "[^/]+", re.escape(pattern)) + "$") for pattern in patterns)
+    for kind, patterns in _KINDS.items()
 }
 
 
 def kind(path: str) -> str | None:
-    """Which family of pages a docs path belongs to: "section", "subsection", "paper", or None."""
-    return next((name for name, pattern in _KIND_PATTERNS.items() if pattern.match(path)), None)
+    """Which family of pages a docs path belongs to: "list", "section", "subsection", "paper", or None."""
+    return next(
+        (name for name, patterns in _KIND_PATTERNS.items() if any(pattern.match(path) for pattern in patterns)), None
+    )
 
 
 # Every file a build writes, as its path from the project's root; ids stand where the braces are.
 _OUTPUTS = (
     README,
     CONTRIBUTING,
+    _LIST_MARKDOWN,
     *(
         f"{DOCS_DIR}/{path}"
         for path in (
@@ -101,6 +142,12 @@ _OUTPUTS = (
             _SUBSECTION,
             _SECTION_BIBTEX,
             _SUBSECTION_BIBTEX,
+            _LIST,
+            _LIST_BIBTEX,
+            _LIST_SECTION,
+            _LIST_SUBSECTION,
+            _LIST_SECTION_BIBTEX,
+            _LIST_SUBSECTION_BIBTEX,
         )
     ),
 )
@@ -176,8 +223,11 @@ class Links:
     def paper(self, paper_id: str) -> str:
         return self.to(paper(paper_id))
 
-    def section(self, section_id: str) -> str:
-        return self.to(section(section_id))
+    def section(self, section_id: str, list_id: str | None = None) -> str:
+        return self.to(section(section_id, list_id))
 
-    def subsection(self, section_id: str, subsection_id: str) -> str:
-        return self.to(subsection(section_id, subsection_id))
+    def subsection(self, section_id: str, subsection_id: str, list_id: str | None = None) -> str:
+        return self.to(subsection(section_id, subsection_id, list_id))
+
+    def list(self, list_id: str) -> str:
+        return self.to(paper_list(list_id))

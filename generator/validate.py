@@ -25,7 +25,7 @@ from .escape import CODE_SPAN, is_safe_url
 from .findings import Finding, Rule
 from .links import arxiv_id, generic_page, link_kind, openreview_id, venue_year_of
 from .load import Document, KeyPath, RawData
-from .schemas import PAPER, TAGS, TAXONOMY, schema
+from .schemas import COLLECTION, LIST, PAPER, TAGS, TAXONOMY, schema
 from .text import (
     BIDI_CONTROLS,
     CONTROL_CHARACTERS,
@@ -43,7 +43,7 @@ from .text import (
 )
 from .vocabulary import title_markers, without_title_markers
 
-_ROOT_NAMES = {PAPER: "record", TAXONOMY: "taxonomy", TAGS: "tags.yml"}
+_ROOT_NAMES = {PAPER: "record", TAXONOMY: "taxonomy", TAGS: "tags.yml", LIST: "list", COLLECTION: "collection"}
 
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
@@ -291,24 +291,67 @@ def _check_ids(
         yield item_path, item, problem
 
 
-def check_taxonomy(taxonomy: Document) -> tuple[list[Finding], set[str]]:
-    """The taxonomy's schema, ids and text; returns findings and the valid ``section/subsection`` ids."""
-    findings = list(check_schema(taxonomy, TAXONOMY))
+def check_taxonomy(taxonomy: Document, name: str = TAXONOMY) -> tuple[list[Finding], set[str]]:
+    """A taxonomy's (or a list file's) schema, ids and text; returns findings and the valid categories.
+
+    A category is ``section/subsection``, or ``section`` for a section without subsections
+    (which a list file may have: its papers sit in the section itself).
+    """
+    findings = list(check_schema(taxonomy, name))
     categories: set[str] = set()
     data = _mapping(taxonomy.data)
     for where, section, problem in _check_ids(taxonomy, ("sections",), _items(data.get("sections")), "section"):
         if problem:
             findings.append(problem)
             continue
-        for _, subsection, sub_problem in _check_ids(
-            taxonomy, (*where, "subsections"), _items(section.get("subsections")), "subsection"
-        ):
+        subsections = _items(section.get("subsections"))
+        if not subsections and isinstance(section.get("subsections"), list):
+            categories.add(section["id"])
+        for _, subsection, sub_problem in _check_ids(taxonomy, (*where, "subsections"), subsections, "subsection"):
             if sub_problem:
                 findings.append(sub_problem)
             else:
                 categories.add(f"{section['id']}/{subsection['id']}")
     for key_path, text in _strings(taxonomy.data):
-        findings.extend(check_text(taxonomy, key_path, text, markdown=key_path == ("description",)))
+        markdown = key_path in (("description",), ("overview",))
+        findings.extend(check_text(taxonomy, key_path, text, markdown=markdown))
+    return findings, categories
+
+
+def check_lists(lists: list[Document]) -> tuple[list[Finding], dict[str, set[str]]]:
+    """A collection's list files: each as a taxonomy, its file name a list id, no two with one output.
+
+    Returns the findings and each list's categories by list id.
+    """
+    findings: list[Finding] = []
+    categories: dict[str, set[str]] = {}
+    outputs: dict[str, str] = {}
+    for document in lists:
+        list_findings, list_categories = check_taxonomy(document, LIST)
+        findings.extend(list_findings)
+        stem = document.stem
+        if (
+            reason := id_problem(stem)
+            if ID_PATTERN.match(stem)
+            else "must be lowercase kebab-case (letters, digits, hyphens)"
+        ):
+            findings.append(
+                document.finding((), "error", f"list file name '{document.path.name}': the list id {reason}", Rule.ID)
+            )
+            continue
+        categories[document.stem] = list_categories
+        output = _mapping(document.data).get("output")
+        if isinstance(output, str):
+            if output in outputs:
+                findings.append(
+                    document.finding(
+                        ("output",),
+                        "error",
+                        f"'output' {output} is also {outputs[output]}'s; give each list its own file",
+                        Rule.DUPLICATE_ID,
+                    )
+                )
+            outputs.setdefault(output, document.display)
     return findings, categories
 
 
@@ -438,8 +481,17 @@ def _link_urls(data: dict[str, Any]) -> Iterator[tuple[int, str]]:
 
 
 def check_links(document: Document, data: dict[str, Any]) -> Iterator[Finding]:
-    """Links that do not lead to the paper, or to the wrong year's conference."""
+    """Links that do not lead to the paper, or to the wrong year's conference, or to nowhere."""
     urls = list(_link_urls(data))
+    for index, link in enumerate(_items(data.get("links"))):
+        if isinstance(link, dict) and "url" not in link:
+            yield document.finding(
+                ("links", index),
+                "warning",
+                f"link {_shown(link.get('label'))} has no URL; "
+                "add its address (url: https://…) so readers can follow it",
+                Rule.LINK_WITHOUT_URL,
+            )
     for index, url in urls:
         if not is_safe_url(url):
             continue
@@ -484,24 +536,91 @@ def _check_file_name(document: Document) -> Iterator[Finding]:
         yield document.finding((), "error", f"file name '{document.path.name}': the id '{stem}' {problem}", Rule.ID)
 
 
-def check_record(document: Document, categories: set[str], tag_ids: set[str] | None = None) -> Iterator[Finding]:
-    """Rules for one record on its own: file name, schema, category, text and links."""
+def _is_markdown(key_path: KeyPath) -> bool:
+    """Whether the string at ``key_path`` of a record is Markdown: a summary, key result or note, wherever placed."""
+    within = key_path[2:] if key_path[:1] == ("also",) else key_path
+    return bool(within) and (within[0] in MARKDOWN_FIELDS or (within[0] == "notes" and within[-1:] == ("text",)))
+
+
+def _check_category(
+    document: Document, where: KeyPath, category: Any, categories: set[str], list_id: str | None
+) -> Iterator[Finding]:
+    if isinstance(category, str) and categories and category not in categories:
+        within = f" of list '{list_id}'" if list_id else ""
+        yield document.finding(
+            (*where, "category"),
+            "error",
+            f"unknown category {_shown(category)}{within}{suggest(category, sorted(categories))}",
+            Rule.UNKNOWN_CATEGORY,
+        )
+
+
+def check_placements(document: Document, data: dict[str, Any], lists: dict[str, set[str]]) -> Iterator[Finding]:
+    """In a collection: each placement (the record's own and each of ``also``) names a list and a category of it."""
+    placements: list[tuple[KeyPath, dict[str, Any]]] = [((), data)]
+    placements.extend((("also", index), _mapping(item)) for index, item in enumerate(_items(data.get("also"))))
+    for where, placement in placements:
+        list_id = placement.get("list")
+        if where == () and "list" not in placement:
+            yield document.finding(
+                (),
+                "error",
+                f"missing 'list': this project is a collection; name the list this placement is in "
+                f"(one of {', '.join(sorted(lists))})",
+                Rule.PLACEMENT,
+            )
+            continue
+        if not isinstance(list_id, str):
+            continue
+        if list_id not in lists:
+            yield document.finding(
+                (*where, "list"),
+                "error",
+                f"unknown list {_shown(list_id)}{suggest(list_id, sorted(lists))}; "
+                "lists are the files entries/lists/<list>.yml",
+                Rule.UNKNOWN_LIST,
+            )
+            continue
+        yield from _check_category(document, where, placement.get("category"), lists[list_id], list_id)
+
+
+def _single_list_placement(document: Document, data: dict[str, Any]) -> Iterator[Finding]:
+    """A single-list project's record has no ``list`` or ``also``: there is no other list to name."""
+    for key in ("list", "also"):
+        if key in data:
+            yield document.finding(
+                (key,),
+                "error",
+                f"'{key}' places a paper in a collection's list, but this project has one list "
+                "(entries/taxonomy.yml); delete it, or make the project a collection (entries/lists/<list>.yml)",
+                Rule.PLACEMENT,
+            )
+
+
+def check_record(
+    document: Document,
+    categories: set[str],
+    tag_ids: set[str] | None = None,
+    lists: dict[str, set[str]] | None = None,
+) -> Iterator[Finding]:
+    """Rules for one record on its own: file name, schema, placements, text and links.
+
+    ``lists`` (a collection's categories by list id) makes each placement checked
+    against its own list; without it, the record is checked against ``categories``.
+    """
     yield from _check_file_name(document)
     if not isinstance(document.data, dict):
         yield document.finding((), "error", "a record is a mapping of fields (title: …, category: …)", Rule.SCHEMA)
         return
     data = document.data
     yield from check_schema(document)
-    category = data.get("category")
-    if isinstance(category, str) and categories and category not in categories:
-        yield document.finding(
-            ("category",),
-            "error",
-            f"unknown category {_shown(category)}{suggest(category, sorted(categories))}",
-            Rule.UNKNOWN_CATEGORY,
-        )
+    if lists is None:
+        yield from _single_list_placement(document, data)
+        yield from _check_category(document, (), data.get("category"), categories, None)
+    else:
+        yield from check_placements(document, data, lists)
     for key_path, text in _strings(data):
-        yield from check_text(document, key_path, text, markdown=key_path[0] in MARKDOWN_FIELDS)
+        yield from check_text(document, key_path, text, markdown=_is_markdown(key_path))
     for index, tag in enumerate(_items(data.get("tags"))):
         if tag_ids is not None and isinstance(tag, str) and tag not in tag_ids:
             yield document.finding(
@@ -612,11 +731,12 @@ def newest(documents: list[Document], new: Collection[str] = ()) -> list[Documen
     return [document for document, date in zip(documents, dates, strict=True) if date == latest]
 
 
-def check_across(documents: list[Document], new: Collection[str] = ()) -> Iterator[Finding]:
+def check_across(documents: list[Document], new: Collection[str] = (), collection: bool = False) -> Iterator[Finding]:
     """Rules between records, each a single pass over dictionaries: near-linear in the count.
 
     A paper listed twice is reported on its new copy only (see ``newest``): the record
-    nobody touched is not the one to fix.
+    nobody touched is not the one to fix. In a ``collection`` a paper has one record however
+    many lists hold it, so the fix for a second record is a placement in the first.
     """
     same_paper: dict[tuple[str, str], list[tuple[Document, KeyPath]]] = defaultdict(list)
     prefixes: dict[str, list[tuple[Document, str]]] = defaultdict(list)
@@ -644,11 +764,13 @@ def check_across(documents: list[Document], new: Collection[str] = ()) -> Iterat
             if id(document) not in reported:
                 continue
             others = ", ".join(other.display for other, _ in group if other is not document)
+            fix = (
+                f"add a placement to {others} (an item of its 'also:' list) and delete this record"
+                if collection
+                else "keep one record and delete the other"
+            )
             yield document.finding(
-                where,
-                "error",
-                f"the same paper is already listed in {others} (same {what}); keep one record and delete the other",
-                Rule.DUPLICATE,
+                where, "error", f"the same paper is already listed in {others} (same {what}); {fix}", Rule.DUPLICATE
             )
     for prefix_group in prefixes.values():
         if len(prefix_group) > 1:
@@ -700,11 +822,20 @@ def validate(raw: RawData, new: Collection[str] = ()) -> list[Finding]:
 
     ``new`` names the files known to be new or changed (display paths), for the duplicate check.
     """
-    findings, categories = check_taxonomy(raw.taxonomy)
+    lists: dict[str, set[str]] | None = None
+    if raw.is_collection:
+        findings = list(check_schema(raw.taxonomy, COLLECTION))
+        for key_path, text in _strings(raw.taxonomy.data):
+            findings.extend(check_text(raw.taxonomy, key_path, text, markdown=key_path == ("description",)))
+        list_findings, lists = check_lists(raw.lists)
+        findings.extend(list_findings)
+        categories: set[str] = set()
+    else:
+        findings, categories = check_taxonomy(raw.taxonomy)
     findings.extend(check_site(raw.site))
     tag_findings, tag_ids = check_tags(raw.tags)
     findings.extend(tag_findings)
     for document in raw.papers:
-        findings.extend(check_record(document, categories, tag_ids if raw.tags else None))
-    findings.extend(check_across(raw.papers, new))
+        findings.extend(check_record(document, categories, tag_ids if raw.tags else None, lists))
+    findings.extend(check_across(raw.papers, new, raw.is_collection))
     return sorted(findings)

@@ -6,6 +6,7 @@ into text is ``render``'s job, and deciding where it lives is ``routes``'.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +16,7 @@ from .indexes import (
     FEED_COUNT,
     author_index,
     author_index_data,
+    explorer_category,
     explorer_data,
     highlights,
     recent_days,
@@ -22,7 +24,7 @@ from .indexes import (
     statistics,
     tag_counts,
 )
-from .model import Catalog, Paper
+from .model import Catalog, Paper, PaperList, Placement, Section, Subsection
 from .related import related_papers
 
 
@@ -45,7 +47,11 @@ class SchemaField:
     description: str
 
 
-def schema_fields(schema: dict[str, Any]) -> list[SchemaField]:
+# Fields only a collection of lists uses: a single list's field reference leaves them out.
+COLLECTION_FIELDS = frozenset({"list", "also", "notes"})
+
+
+def schema_fields(schema: dict[str, Any], collection: bool = True) -> list[SchemaField]:
     """The record schema's properties, in schema order, for the contributor's field reference."""
 
     def type_of(spec: dict[str, Any]) -> str:
@@ -63,6 +69,7 @@ def schema_fields(schema: dict[str, Any]) -> list[SchemaField]:
     return [
         SchemaField(name, type_of(spec), name in required, spec.get("description", ""))
         for name, spec in schema["properties"].items()
+        if collection or name not in COLLECTION_FIELDS
     ]
 
 
@@ -115,7 +122,9 @@ def views(catalog: Catalog, warnings: list[Finding]) -> list[View]:
 
     pages = [
         page(routes.HOME, "home.md.j2", recent=recent_days(catalog), **shared),
-        page(routes.EXPLORER, "explorer.md.j2", explorer_data=explorer_data(catalog)),
+        page(
+            routes.EXPLORER, "explorer.md.j2", explorer_data=explorer_data(catalog), explorer_category=explorer_category
+        ),
         page(routes.AUTHORS, "authors.md.j2", letters=letters, author_data=author_index_data(letters)),
         page(routes.TAGS, "tags.md.j2", tag_counts=tag_counts(catalog)),
         page(routes.HIGHLIGHTS, "highlights.md.j2", **shared),
@@ -124,45 +133,80 @@ def views(catalog: Catalog, warnings: list[Finding]) -> list[View]:
         page(routes.BIBTEX, "papers.bib.j2", papers=catalog.papers),
         page(routes.FEED, "feed.xml.j2", feed_papers=newest_first[:FEED_COUNT]),
     ]
-    for section in catalog.sections:
-        pages.append(page(routes.section(section.id), "section.md.j2", section=section))
-        pages.append(page(routes.section_bibtex(section.id), "papers.bib.j2", papers=section.papers))
-        for subsection in section.subsections:
-            pages.append(
-                page(
-                    routes.subsection(section.id, subsection.id),
-                    "subsection.md.j2",
-                    section=section,
-                    subsection=subsection,
-                    **shared,
-                )
+    for paper_list in catalog.lists:
+        pages.extend(_list_pages(paper_list, page, shared))
+    for paper in catalog.papers:
+        own = paper.placements[0]
+        pages.append(
+            page(
+                routes.paper(paper.id),
+                "paper.md.j2",
+                paper=paper,
+                section=catalog.section_of(own),
+                subsection=catalog.subsection_of(own),
+                placements=[_placed(catalog, paper, placement) for placement in paper.placements],
+                related=related,
+                **shared,
             )
-            pages.append(
-                page(routes.subsection_bibtex(section.id, subsection.id), "papers.bib.j2", papers=subsection.papers)
-            )
-            pages.extend(
-                page(
-                    routes.paper(paper.id),
-                    "paper.md.j2",
-                    paper=paper,
-                    section=section,
-                    subsection=subsection,
-                    related=related,
-                    **shared,
-                )
-                for paper in subsection.papers
-            )
+        )
     return pages
+
+
+@dataclass(frozen=True)
+class Placed:
+    """One placement of a paper as its page shows it: its list, section, subsection, and the paper as listed there."""
+
+    paper_list: PaperList
+    section: Section
+    subsection: Subsection | None
+    paper: Paper
+
+
+def _placed(catalog: Catalog, paper: Paper, placement: Placement) -> Placed:
+    shown = paper if placement is paper.placements[0] else paper.placed_in(placement)
+    return Placed(
+        catalog.lists_by_id[placement.list_id],
+        catalog.section_of(placement),
+        catalog.subsection_of(placement),
+        shown,
+    )
+
+
+def _list_pages(paper_list: PaperList, page: Callable[..., View], shared: dict[str, Any]) -> Iterator[View]:
+    """A list's pages and downloads: a collection's list page, and every section and subsection's."""
+    list_id = paper_list.id
+    if list_id:
+        yield page(routes.paper_list(list_id), "list.md.j2", paper_list=paper_list)
+        yield page(routes.list_bibtex(list_id), "papers.bib.j2", papers=paper_list.papers)
+    for section in paper_list.sections:
+        yield page(routes.section(section.id, list_id), "section.md.j2", section=section, paper_list=paper_list)
+        yield page(routes.section_bibtex(section.id, list_id), "papers.bib.j2", papers=section.papers)
+        for subsection in section.subsections:
+            yield page(
+                routes.subsection(section.id, subsection.id, list_id),
+                "subsection.md.j2",
+                section=section,
+                subsection=subsection,
+                paper_list=paper_list,
+                **shared,
+            )
+            yield page(
+                routes.subsection_bibtex(section.id, subsection.id, list_id), "papers.bib.j2", papers=subsection.papers
+            )
 
 
 def output_sources(catalog: Catalog, taxonomy: str) -> dict[str, str]:
     """The data file each per-record output is named after: where to shorten an id the file system refuses."""
     sources = {}
-    for section in catalog.sections:
-        sources[routes.in_docs(routes.section(section.id))] = taxonomy
-        sources[routes.in_docs(routes.section_bibtex(section.id))] = taxonomy
-        for subsection in section.subsections:
-            sources[routes.in_docs(routes.subsection(section.id, subsection.id))] = taxonomy
-            sources[routes.in_docs(routes.subsection_bibtex(section.id, subsection.id))] = taxonomy
+    for paper_list in catalog.lists:
+        list_id = paper_list.id
+        if list_id:
+            sources[routes.in_docs(routes.paper_list(list_id))] = taxonomy
+        for section in paper_list.sections:
+            sources[routes.in_docs(routes.section(section.id, list_id))] = taxonomy
+            sources[routes.in_docs(routes.section_bibtex(section.id, list_id))] = taxonomy
+            for subsection in section.subsections:
+                sources[routes.in_docs(routes.subsection(section.id, subsection.id, list_id))] = taxonomy
+                sources[routes.in_docs(routes.subsection_bibtex(section.id, subsection.id, list_id))] = taxonomy
     sources.update({routes.in_docs(routes.paper(paper.id)): paper.source for paper in catalog.papers})
     return sources

@@ -13,6 +13,7 @@ import pytest
 import yaml
 
 from generator.schemas import PAPER, schema
+from generator.views import COLLECTION_FIELDS
 from helpers import REPO, generator
 
 WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml"))
@@ -219,9 +220,9 @@ def test_issue_form_fields_mirror_the_record_schema():
     fields = {item["id"]: item for item in form["body"] if "id" in item}
     properties = schema(PAPER)["properties"]
     assert set(fields) <= set(properties)
-    # Bookkeeping fields a maintainer sets when turning the issue into a record.
+    # Bookkeeping fields a maintainer sets when turning the issue into a record, and a collection's placements.
     bookkeeping = {"position", "added", "authors_et_al", "author_affiliations", "organisations"}
-    assert set(properties) - set(fields) == bookkeeping
+    assert set(properties) - set(fields) == bookkeeping | COLLECTION_FIELDS
     for name in schema(PAPER)["required"]:
         assert fields[name]["validations"]["required"] is True, name
     presentation = fields["presentation"]["attributes"]["options"]

@@ -8,7 +8,8 @@
   // Rows drawn at a time ("Show more" adds as many): the browser's layout of them is most of a keystroke.
   var PAGE_SIZE = 50;
   // "q" would collide with Material, which opens its search box for a ?q= parameter.
-  var FILTERS = ["text", "section", "tag", "type", "code"];
+  // "list" is a collection's only: a single list's page has no such field.
+  var FILTERS = ["text", "list", "section", "tag", "type", "code"];
 
   function fold(text) {
     return (text || "").normalize("NFKD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
@@ -65,6 +66,7 @@
       var params = new URLSearchParams(window.location.search);
       FILTERS.forEach(function (name) {
         var field = form.elements[name];
+        if (!field) return;
         if (field.type === "checkbox") field.checked = params.get(name) === "1";
         else field.value = params.get(name) || "";
       });
@@ -79,6 +81,7 @@
       var params = new URLSearchParams(window.location.search);
       FILTERS.forEach(function (name) {
         var field = form.elements[name];
+        if (!field) return;
         var value = field.type === "checkbox" ? (field.checked ? "1" : "") : field.value.trim();
         if (value) params.set(name, value); else params.delete(name);
       });
@@ -95,13 +98,17 @@
     // The filters are read once per update, not once per row.
     function matcher() {
       var words = fold(form.elements.text.value).split(/\s+/).filter(Boolean);
+      var list = form.elements.list ? form.elements.list.value : "";
       var section = form.elements.section.value;
       var tag = form.elements.tag.value;
       var type = form.elements.type.value;
       var codeOnly = form.elements.code.checked;
       return function (row) {
         for (var i = 0; i < words.length; i++) if (row.haystack.indexOf(words[i]) < 0) return false;
-        if (section && row.category !== section && row.category.split("/")[0] !== section) return false;
+        if (list && (row.lists || []).indexOf(list) < 0) return false;
+        if (section && !(row.categories || [row.category]).some(function (category) {
+          return category === section || category.split("/")[0] === section;
+        })) return false;
         if (tag && row.tags.indexOf(tag) < 0) return false;
         if (type === "award" && !row.award) return false;
         if (type && type !== "award" && (row.presentation || "") !== type) return false;
