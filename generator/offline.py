@@ -26,8 +26,31 @@ QUIET_MKDOCS = {"NO_MKDOCS_2_WARNING": "1"}
 ZIP_TIMESTAMP = (2000, 1, 1, 0, 0, 0)
 
 
+# Written into every offline export: only a folder holding it is ever replaced by the next one.
+EXPORT_MARKER = ".paperlist-offline-export"
+
+
+def check_export_target(project: Project, out_dir: Path) -> None:
+    """Refuse a folder the export would replace that is not an earlier export, or that holds the project.
+
+    Replacing the folder deletes it, so only an empty or missing folder, or one that an
+    earlier export made (it holds EXPORT_MARKER), may be the target.
+    """
+    out_dir, root = out_dir.resolve(), project.root.resolve()
+    if out_dir == root or out_dir in root.parents or out_dir.is_relative_to(root / "docs"):
+        raise ValueError(f"{out_dir} holds the project's own files; export to a folder of its own")
+    if out_dir.is_symlink() or (out_dir.exists() and not out_dir.is_dir()):
+        raise ValueError(f"{out_dir} is not a folder; export to a new folder")
+    if out_dir.is_dir() and any(out_dir.iterdir()) and not (out_dir / EXPORT_MARKER).is_file():
+        raise ValueError(
+            f"{out_dir} already holds files that no earlier export wrote; choose a new folder, "
+            "or empty this one yourself"
+        )
+
+
 def build_offline_site(project: Project, out_dir: Path) -> None:
     """Build the site for file:// into ``out_dir`` (replaced only once the build succeeded)."""
+    check_export_target(project, out_dir)
     out_dir = out_dir.resolve()
     staging = Path(tempfile.mkdtemp(prefix=".offline-", dir=out_dir.parent))
     try:
@@ -54,6 +77,7 @@ def build_offline_site(project: Project, out_dir: Path) -> None:
             raise RuntimeError(f"mkdocs build failed:\n{result.stdout}{result.stderr}")
         # Only a web server shows a 404 page, and its links are root-relative to the hosted site.
         (staging / "site" / "404.html").unlink(missing_ok=True)
+        (staging / "site" / EXPORT_MARKER).write_text("An offline export of the list; the next one replaces it.\n")
         if out_dir.exists():
             shutil.rmtree(out_dir)
         (staging / "site").rename(out_dir)
@@ -74,7 +98,15 @@ def zip_folder(folder: Path, archive: Path) -> None:
     os.replace(temporary, archive)
 
 
+# The single-file export names itself in its head: only a file that says so is ever replaced.
+SINGLE_FILE_MARKER = '<meta name="generator" content="paperlist single-file export">'
+
+
 def write_single_file(project: Project, out_file: Path) -> None:
     """The whole list as one HTML file with inline CSS and no external reference."""
+    if out_file.is_symlink() or out_file.is_dir():
+        raise ValueError(f"{out_file} is not a plain file; name a new .html file")
+    if out_file.exists() and SINGLE_FILE_MARKER not in out_file.read_text(encoding="utf-8", errors="replace")[:2000]:
+        raise ValueError(f"{out_file} exists and is not an earlier single-file export; name a new file")
     catalog, _ = load_catalog(project)
     write_text_atomic(out_file, render_single_file(catalog))

@@ -50,3 +50,22 @@ def test_single_file_is_self_contained_and_complete(project: Path, tmp_path: Pat
     assert html.count('<article class="paper"') == 42
     assert html.count('<section class="section"') == 3
     assert "<strong>12% throughput improvement for LLMs</strong>" in html
+
+
+def test_an_export_never_replaces_a_folder_or_file_it_did_not_write(project: Path, tmp_path: Path):
+    precious = tmp_path / "mine"
+    precious.mkdir()
+    (precious / "precious.txt").write_text("keep me", encoding="utf-8")
+    page = tmp_path / "page.html"
+    page.write_text("<p>my own page</p>", encoding="utf-8")
+    for target, extra in ((precious, ()), (project, ()), (project / "docs", ()), (page, ("--single-file",))):
+        result = generator(project, "export-offline", str(target), *extra, check=False)
+        assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
+        assert "error:" in result.stderr
+    assert (precious / "precious.txt").read_text(encoding="utf-8") == "keep me"
+    assert page.read_text(encoding="utf-8") == "<p>my own page</p>"
+    assert (project / "entries" / "taxonomy.yml").is_file() and (project / "docs" / "about.md").is_file()
+    # An earlier export is replaced: that is how an export is refreshed.
+    single = tmp_path / "list.html"
+    generator(project, "export-offline", str(single), "--single-file")
+    generator(project, "export-offline", str(single), "--single-file")
