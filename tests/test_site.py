@@ -21,7 +21,7 @@ def _papers() -> dict[str, dict]:
 
 def test_every_paper_has_its_own_page(built_site: Path):
     papers = _papers()
-    assert len(papers) == 42
+    assert len(papers) == len(list((REPO / "entries" / "papers").glob("*.yaml"))) > 0
     for paper_id, record in papers.items():
         page = built_site / "papers" / paper_id / "index.html"
         assert page.is_file(), paper_id

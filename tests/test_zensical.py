@@ -106,7 +106,7 @@ def _taxonomy() -> dict:
 def test_every_paper_page_is_at_its_mkdocs_address(zensical_build: ZensicalBuild):
     site_url = site_url_of(REPO / "mkdocs.yml")
     records = sorted((REPO / "entries" / "papers").glob("*.yaml"))
-    assert len(records) == 42
+    assert records
     for path in records:
         record = yaml.safe_load(path.read_text("utf-8"))
         html = _page(zensical_build.site, f"papers/{path.stem}/")
@@ -154,7 +154,7 @@ def test_every_markdown_page_is_built(zensical_build: ZensicalBuild):
     """Generated and hand-written pages alike, with the paper pages the nav leaves out (not_in_nav)."""
     docs = zensical_build.root / "docs"
     pages = sorted(PurePosixPath(path.relative_to(docs).as_posix()) for path in docs.rglob("*.md"))
-    assert len(pages) > 42
+    assert len(pages) > len(list((REPO / "entries" / "papers").glob("*.yaml")))
     site = zensical_build.site
     missing = [str(page) for page in pages if not (site / _mkdocs_address(page) / "index.html").is_file()]
     assert missing == []
