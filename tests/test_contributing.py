@@ -590,3 +590,24 @@ def _wait_for(address: str, server: subprocess.Popen) -> str:
         except (urllib.error.URLError, ConnectionError):
             time.sleep(0.5)
     raise AssertionError(f"nothing answered at {address}")
+
+
+@pytest.mark.slow
+def test_a_one_record_pull_request_keeps_the_test_suite_green(tmp_path: Path):
+    """CI's test job runs the suite on the pull request as it is: README not rebuilt, one record more.
+
+    The fast tier is run in the clone; nothing in it may assume the shipped records' count,
+    dates or a fresh README.
+    """
+    clone = fresh_clone(tmp_path)
+    add_record_by_hand(clone, KNOWN_CATEGORY)
+    commit_as_contributor(clone, "Add a record in the web editor")
+    result = run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-m", "not browser and not slow"],
+        cwd=clone,
+        check=False,
+        timeout=900,
+        # The day-to-day example counts: this run is about the data, not about more examples.
+        env={"CI": "false"},
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
