@@ -600,7 +600,10 @@ def test_a_one_record_pull_request_keeps_the_test_suite_green(tmp_path: Path):
     dates or a fresh README.
     """
     clone = fresh_clone(tmp_path)
-    add_record_by_hand(clone, KNOWN_CATEGORY)
+    # Not NEW_ID: the suite in the clone adds that record itself.
+    add_record_by_hand(
+        clone, KNOWN_CATEGORY, paper_id="sparse-shards", title="Sparse Shards: One More Paper", arxiv="2501.08888"
+    )
     commit_as_contributor(clone, "Add a record in the web editor")
     result = run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-x", "-m", "not browser and not slow"],
