@@ -233,7 +233,8 @@ def _home(project: Path) -> str:
 def _added_on(project: Path, date: str) -> None:
     """Every record added on ``date``, whatever the records say today."""
     for path in (project / "entries" / "papers").glob("*.yaml"):
-        path.write_text(re.sub(r"^added: .*$", f"added: {date}", path.read_text("utf-8"), flags=re.M), "utf-8")
+        text = re.sub(r"^added: .*\n?", "", path.read_text("utf-8"), flags=re.M)
+        path.write_text(text.rstrip("\n") + f"\nadded: {date}\n", "utf-8")
 
 
 def test_recently_added_says_when_every_paper_came_on_one_day(project: Path):
