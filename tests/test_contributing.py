@@ -304,6 +304,7 @@ def test_a_record_with_an_unknown_category_fails_the_pull_request_workflow(tmp_p
     ), validation[0].output
 
 
+@pytest.mark.slow
 def test_the_summary_keeps_the_whole_diff_inside_its_fence(tmp_path: Path):
     """The README's diff goes into the job summary's Markdown: nothing in it may close the fence.
 

@@ -9,6 +9,7 @@ warnings or a clean refusal, never a traceback and never a lost word.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import tempfile
 from collections.abc import Iterator
@@ -532,7 +533,11 @@ _LINE = st.one_of(
 _DOCUMENT = st.lists(_LINE, max_size=30).map("\n".join)
 
 
-@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(
+    max_examples=200 if os.environ.get("CI") == "true" else 50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
 @given(_DOCUMENT)
 def test_any_mixture_of_lines_imports_cleanly_without_losing_a_word(text: str):
     try:

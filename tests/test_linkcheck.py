@@ -243,6 +243,7 @@ def test_redirects_are_followed_to_http_only_and_checked_at_every_hop(project: P
     assert dict.fromkeys(REDIRECTS, 1) == HITS
 
 
+@pytest.mark.slow
 def test_https_verifies_the_host_name_while_connecting_to_the_checked_address(project: Path, tmp_path: Path):
     """A certificate for "localhost" only: TLS must be made for the name, not for 127.0.0.1."""
     key, cert = tmp_path / "key.pem", tmp_path / "cert.pem"

@@ -32,8 +32,8 @@ from generator.validate import validate
 from helpers import REPO, run
 
 IN_CI = os.environ.get("CI") == "true"
-EXAMPLES = 500 if IN_CI else 100
-CLI_EXAMPLES = 15 if IN_CI else 3
+EXAMPLES = 500 if IN_CI else 40
+CLI_EXAMPLES = 15 if IN_CI else 1
 FUZZ = settings(
     max_examples=EXAMPLES,
     deadline=None,
