@@ -60,28 +60,25 @@ def paper(paper_id: str) -> str:
     return _PAPER.format(paper=paper_id)
 
 
+def _in_list(single: str, in_list: str, list_id: str | None, **ids: str) -> str:
+    """A listing's route: under its list in a collection, at the top in a project with one list."""
+    return in_list.format(list=list_id, **ids) if list_id else single.format(**ids)
+
+
 def section(section_id: str, list_id: str | None = None) -> str:
-    if list_id:
-        return _LIST_SECTION.format(list=list_id, section=section_id)
-    return _SECTION.format(section=section_id)
+    return _in_list(_SECTION, _LIST_SECTION, list_id, section=section_id)
 
 
 def subsection(section_id: str, subsection_id: str, list_id: str | None = None) -> str:
-    if list_id:
-        return _LIST_SUBSECTION.format(list=list_id, section=section_id, subsection=subsection_id)
-    return _SUBSECTION.format(section=section_id, subsection=subsection_id)
+    return _in_list(_SUBSECTION, _LIST_SUBSECTION, list_id, section=section_id, subsection=subsection_id)
 
 
 def section_bibtex(section_id: str, list_id: str | None = None) -> str:
-    if list_id:
-        return _LIST_SECTION_BIBTEX.format(list=list_id, section=section_id)
-    return _SECTION_BIBTEX.format(section=section_id)
+    return _in_list(_SECTION_BIBTEX, _LIST_SECTION_BIBTEX, list_id, section=section_id)
 
 
 def subsection_bibtex(section_id: str, subsection_id: str, list_id: str | None = None) -> str:
-    if list_id:
-        return _LIST_SUBSECTION_BIBTEX.format(list=list_id, section=section_id, subsection=subsection_id)
-    return _SUBSECTION_BIBTEX.format(section=section_id, subsection=subsection_id)
+    return _in_list(_SUBSECTION_BIBTEX, _LIST_SUBSECTION_BIBTEX, list_id, section=section_id, subsection=subsection_id)
 
 
 def paper_list(list_id: str) -> str:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
-
 from benchmarks.chromium import CHROMIUM
+from helpers import require
 
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-results"
 # The hosted build, served on 127.0.0.1, and the offline export, opened from file://.
@@ -18,12 +16,11 @@ MODES = ("hosted", "offline")
 
 def require_chromium() -> None:
     """Skip with the reason when Chromium is absent; on CI its absence is a failure."""
-    if CHROMIUM.exists():
-        return
-    reason = f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason + "; CI must run the browser tests")
-    pytest.skip(reason)
+    require(
+        CHROMIUM.exists(),
+        f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)",
+        "CI must run the browser tests",
+    )
 
 
 def fresh_profile(tmp_path: Path) -> Path:

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 from generator.cli import main as generator_main
 
 REPO = Path(__file__).resolve().parents[1]
@@ -176,3 +178,12 @@ _LATEX_ESCAPE = re.compile("|".join(re.escape(command) for command in LATEX_TEXT
 def latex_text(value: str) -> str:
     """A BibTeX field value as the text LaTeX prints: the export's escapes undone, in one pass."""
     return _LATEX_ESCAPE.sub(lambda match: LATEX_TEXT[match.group()], value)
+
+
+def require(installed: bool, reason: str, needed_on_ci: str) -> None:
+    """Skip with ``reason`` when a tool is missing; on CI (``CI=true``) its absence is a failure."""
+    if installed:
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail(f"{reason}; {needed_on_ci}")
+    pytest.skip(reason)

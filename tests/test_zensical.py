@@ -7,7 +7,6 @@ MkDocs gives it.
 
 from __future__ import annotations
 
-import os
 import re
 import sysconfig
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ import pytest
 import yaml
 
 from generator.sitelinks import site_url_of
-from helpers import REPO, copy_project, generator, run
+from helpers import REPO, copy_project, generator, require, run
 
 pytestmark = pytest.mark.slow
 
@@ -40,12 +39,11 @@ class ZensicalBuild:
 
 def _require_zensical() -> None:
     """Skip with the reason when Zensical is absent; on CI its absence is a failure."""
-    if ZENSICAL.is_file():
-        return
-    reason = f"zensical is not installed at {ZENSICAL} (pip install -e '.[zensical]')"
-    if os.environ.get("CI") == "true":
-        pytest.fail(reason + "; CI must build the site with Zensical")
-    pytest.skip(reason)
+    require(
+        ZENSICAL.is_file(),
+        f"zensical is not installed at {ZENSICAL} (pip install -e '.[zensical]')",
+        "CI must build the site with Zensical",
+    )
 
 
 def _files(folder: Path) -> dict[str, int]:
