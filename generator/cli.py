@@ -19,9 +19,10 @@ from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import BuildResult, Project, generate, load_catalog
 from .changes import SelectionError, changed_since, named_files
 from .findings import DataError, errors_in, format_findings
-from .importer import ImportError_, ImportPlan, plan_import, write_plan
+from .importer import ImportPlan, plan_import, write_plan
 from .linkcheck import ALLOW_PRIVATE_OPTION, CheckSettings, LinkChecker, report
 from .load import load_entries
+from .mdlist import ListError
 from .offline import build_offline_site, write_single_file, zip_folder
 from .paths import display_path
 from .render import single_file_stylesheet
@@ -427,7 +428,7 @@ def main(argv: list[str] | None = None) -> int:
         print(format_findings(errors, getattr(args, "format", "text")), file=sys.stderr)
         print(f"{counted(len(errors), 'error')}: nothing was written or deleted", file=sys.stderr)
         return 1
-    except ImportError_ as error:
+    except ListError as error:
         # The message already reads "file:line: error: …".
         print(error, file=sys.stderr)
         return 1

@@ -31,14 +31,13 @@ from typing import Any
 from .findings import DataError, Finding
 from .links import arxiv_id, openreview_id
 from .load import load_document
-from .mdlist import ListError, ParsedList, parse_list
+from .mdlist import ParsedList, parse_list
 from .mdpaper import PaperReading
 from .text import ID_PATTERN, paper_id_for, repair_mojibake, slugify, title_prefix
 from .write import write_text_atomic
 from .yamlio import dump_record, dump_yaml
 
 # The name the command line and older callers know the refusal by.
-ImportError_ = ListError
 
 LISTS_DIR = "lists"
 PAPERS_DIR = "papers"
@@ -570,7 +569,7 @@ def import_markdown(
     """Read one list into records of its own (no collection to merge into).
 
     Without ``list_id`` the records are in the single-list form (no ``list`` key).
-    Raises ``ImportError_`` for a document that holds no paper.
+    Raises ``ListError`` for a document that holds no paper.
     """
     parsed = _parse(text, source)
     return _apply(parsed, Collection(), list_id, source, added or dt.date.today())

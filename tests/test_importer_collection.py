@@ -24,12 +24,12 @@ from hypothesis import strategies as st
 from generator.findings import DataError
 from generator.importer import (
     ImportedList,
-    ImportError_,
     import_markdown,
     placements_of,
     plan_import,
     write_plan,
 )
+from generator.mdlist import ListError
 from generator.text import repair_mojibake
 from generator.vocabulary import award_for_marker, read_marker
 from helpers import FIXTURES, generator
@@ -205,14 +205,14 @@ def test_variations_of_the_real_lists():
 
 
 def test_the_collections_index_is_refused_with_a_clear_message():
-    with pytest.raises(ImportError_, match=r"^collection\.md:1: error: this is a collection's index") as error:
+    with pytest.raises(ListError, match=r"^collection\.md:1: error: this is a collection's index") as error:
         _import("collection.md")
     assert "inference.md" in str(error.value) and "--list" in str(error.value)
 
 
 @pytest.mark.parametrize("text", ["", "\n\n", "Just a paragraph.\n", "# Title\n\nIntro only.\n\n## A section\n"])
 def test_a_document_without_papers_is_refused(text: str):
-    with pytest.raises(ImportError_, match=r"^empty\.md:1: error: no papers found: expected a '#### Paper title'"):
+    with pytest.raises(ListError, match=r"^empty\.md:1: error: no papers found: expected a '#### Paper title'"):
         import_markdown(text, "empty.md", ADDED, list_id="empty")
 
 
@@ -542,7 +542,7 @@ _DOCUMENT = st.lists(_LINE, max_size=30).map("\n".join)
 def test_any_mixture_of_lines_imports_cleanly_without_losing_a_word(text: str):
     try:
         imported = import_markdown(text, "fuzz.md", ADDED, list_id="fuzz")
-    except ImportError_ as error:
+    except ListError as error:
         assert str(error).startswith("fuzz.md:1: error: ")
         return
     line_count = max(1, len(text.splitlines()))
@@ -561,10 +561,10 @@ def test_any_two_lists_merge_into_a_folder_and_reimport_idempotently(first: str,
         for text, list_id in [*imports, *imports]:
             try:
                 write_plan(plan_import(folder, text, f"{list_id}.md", list_id, ADDED))
-            except ImportError_:
+            except ListError:
                 continue
         for text, list_id in imports:
             try:
                 assert plan_import(folder, text, f"{list_id}.md", list_id, ADDED).files == {}
-            except ImportError_:
+            except ListError:
                 continue
