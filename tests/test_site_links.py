@@ -22,7 +22,7 @@ from generator.sitelinks import (
     script_links,
     site_url_of,
 )
-from helpers import REPO, copy_project, generator
+from helpers import REPO, generator
 
 SITE_URL = "https://example.org/list/"
 
@@ -217,29 +217,20 @@ def test_check_site_command_refuses_what_is_not_a_folder(tmp_path: Path):
     assert result.returncode == 2 and "is not a folder" in result.stderr
 
 
-@pytest.fixture(scope="module")
-def offline_export(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The real offline export, built once for this module."""
-    root = copy_project(tmp_path_factory.mktemp("offline-build") / "project")
-    out = root.parent / "offline"
-    generator(root, "export-offline", str(out))
-    return out
-
-
 @pytest.mark.slow
-def test_offline_export_has_no_broken_links(offline_export: Path):
-    found = broken_links(offline_export, site_url=site_url_of(REPO / "mkdocs.yml"), offline=True)
+def test_offline_site_has_no_broken_links(offline_site: Path):
+    found = broken_links(offline_site, site_url=site_url_of(REPO / "mkdocs.yml"), offline=True)
     assert not found, "broken links:\n" + "\n".join(map(str, found))
 
 
 @pytest.mark.slow
-def test_offline_export_script_and_search_links_exist(offline_export: Path):
-    found = broken_links(offline_export, site_url=site_url_of(REPO / "mkdocs.yml"), offline=True)
+def test_offline_site_script_and_search_links_exist(offline_site: Path):
+    found = broken_links(offline_site, site_url=site_url_of(REPO / "mkdocs.yml"), offline=True)
     assert not [link for link in found if link.via], "\n".join(map(str, found))
-    links, problems = script_links(read_page((offline_export / "all.html").read_text(encoding="utf-8")))
+    links, problems = script_links(read_page((offline_site / "all.html").read_text(encoding="utf-8")))
     assert not problems and len(links) == len(_paper_ids())
     assert all(link.startswith("papers/") and link.endswith(".html") for link in links), links
 
-    result = generator(REPO, "check-site", str(offline_export), "--offline", check=False)
+    result = generator(REPO, "check-site", str(offline_site), "--offline", check=False)
     assert result.stdout.splitlines() == [str(link) for link in found]
     assert result.returncode == (1 if found else 0)
