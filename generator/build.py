@@ -64,7 +64,7 @@ class BuildResult:
     warnings: list[Finding]
     report: WriteReport
     times: StageTimes = field(default_factory=StageTimes)
-    # The whole nav of mkdocs.yml as it now reads, for a caller that had read the file before the run.
+    # The whole nav of mkdocs.yml when the run rewrote it, for a caller that had read the file before.
     site_nav: list[Any] = field(default_factory=list)
 
 
@@ -141,7 +141,9 @@ def _generate(project: Project, *, check: bool) -> BuildResult:
         report.stale = [
             path for path in report.stale if (project.root / path).exists() or not path.startswith(f"{DOCS_DIR}/")
         ]
-    site_nav = load_site_config(edits[MKDOCS_YML]).get("nav", []) if MKDOCS_YML in edits else []
+    # Parsed only when the run rewrote mkdocs.yml: otherwise the caller's reading is current.
+    rewritten = MKDOCS_YML in report.written
+    site_nav = load_site_config(edits[MKDOCS_YML]).get("nav", []) if rewritten else []
     return BuildResult(catalog=catalog, warnings=warnings, report=report, times=times, site_nav=site_nav)
 
 
