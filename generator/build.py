@@ -74,6 +74,10 @@ def catalog_from(raw: RawData) -> Catalog:
     settings = SiteSettings.from_config(raw.site.data if raw.site else {})
     folder = display_path(raw.entries_dir / PAPERS_DIR, raw.entries_dir.parent)
     lists = {document.stem: document.data for document in raw.lists}
+    # collection.yml's ``lists`` orders them (validate checked it names each once); else file-name order.
+    order = raw.taxonomy.data.get("lists") if raw.is_collection else None
+    if isinstance(order, list):
+        lists = {list_id: lists[list_id] for list_id in order}
     tags = raw.tags.data if raw.tags else None
     return build_catalog(raw.taxonomy.data, tags, records, settings, folder, lists)
 

@@ -18,6 +18,7 @@ from . import routes
 from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import BuildResult, Project, generate, load_catalog
 from .changes import SelectionError, changed_since, named_files
+from .convert import plan_import_index, plan_make_collection
 from .findings import DataError, errors_in, format_findings
 from .importer import ImportPlan, plan_import, write_plan
 from .linkcheck import ALLOW_PRIVATE_OPTION, CheckSettings, LinkChecker, report
@@ -164,6 +165,28 @@ def _import_markdown(args: argparse.Namespace) -> int:
         print(warning, file=sys.stderr)
     write_plan(plan)
     print(_import_summary(source, plan))
+    return 0
+
+
+def _make_collection(args: argparse.Namespace) -> int:
+    entries = Path(args.root) / "entries"
+    plan = plan_make_collection(entries, args.list)
+    plan.write()
+    print(
+        f"made {entries} a collection holding one list, '{args.list}' (entries/lists/{args.list}.yml); "
+        f"{counted(len(plan.files) - 2, 'record')} now name it. Add lists with "
+        "`python -m generator import-markdown FILE --list ID`."
+    )
+    return 0
+
+
+def _import_index(args: argparse.Namespace) -> int:
+    source = Path(args.file)
+    plan = plan_import_index(Path(args.root) / "entries", _read_list_file(source), str(source))
+    for warning in plan.warnings:
+        print(warning, file=sys.stderr)
+    plan.write()
+    print(f"imported {source}: {counted(len(plan.files), 'file')} updated under entries")
     return 0
 
 
@@ -405,6 +428,18 @@ def parser() -> argparse.ArgumentParser:
     )
     importer.add_argument("--added", help="date-added for new records (YYYY-MM-DD; default today)")
     importer.set_defaults(run=_import_markdown)
+
+    convert = commands.add_parser(
+        "make-collection", help="turn this single-list project into a collection that holds its list"
+    )
+    convert.add_argument("--list", required=True, help="the id its list gets, e.g. training (kebab-case)")
+    convert.set_defaults(run=_make_collection)
+
+    index = commands.add_parser(
+        "import-index", help="read the collection's README (title, intro, list order, overviews) into entries/"
+    )
+    index.add_argument("file")
+    index.set_defaults(run=_import_index)
     return main_parser
 
 

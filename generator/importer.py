@@ -30,17 +30,13 @@ from typing import Any
 
 from .findings import DataError, Finding
 from .links import arxiv_id, openreview_id
-from .load import load_document
+from .load import LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE, load_document
 from .mdlist import ParsedList, parse_list
 from .mdpaper import PaperReading
 from .text import ID_PATTERN, paper_id_for, repair_mojibake, slugify, title_prefix
 from .write import write_text_atomic
 from .yamlio import dump_record, dump_yaml
 
-# The name the command line and older callers know the refusal by.
-
-LISTS_DIR = "lists"
-PAPERS_DIR = "papers"
 PLACEMENT_KEYS = ("list", "category", "position", "summary", "key_results", "notes")
 # A record's keys in the order its file shows them; keys not named here keep their
 # order after these, and ``also`` comes last.
@@ -599,6 +595,11 @@ def check_list_id(list_id: str) -> None:
 def plan_import(folder: Path, text: str, source: str, list_id: str, added: dt.date | None = None) -> ImportPlan:
     """Work out every file an import into ``folder`` changes, without writing any."""
     check_list_id(list_id)
+    if (folder / TAXONOMY_FILE).is_file() and not (folder / LISTS_DIR).is_dir():
+        raise ValueError(
+            f"{folder} holds a single list ({TAXONOMY_FILE}); make it a collection first, naming its list: "
+            "python -m generator make-collection --list ID"
+        )
     parsed = _parse(text, source)
     collection = _load_records(folder)
     existing_list = collection.lists.get(list_id)

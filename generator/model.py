@@ -181,6 +181,9 @@ class PaperList:
     sections: tuple[Section, ...]
     # Where its Markdown is generated, from the project's root; None for a single list (README.md).
     output: str | None = None
+    # Its short name and one line on its topics, for the collection's table of contents.
+    label: str = ""
+    summary: str = ""
 
     @cached_property
     def papers(self) -> tuple[Paper, ...]:
@@ -407,6 +410,8 @@ def build_catalog(
             overview=data.get("overview", ""),
             sections=_sections(data, placed, list_id),
             output=data["output"],
+            label=data.get("label") or data["title"],
+            summary=data.get("summary", ""),
         )
         for list_id, data in (lists or {}).items()
     )

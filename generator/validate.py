@@ -313,7 +313,7 @@ def check_taxonomy(taxonomy: Document, name: str = TAXONOMY) -> tuple[list[Findi
             else:
                 categories.add(f"{section['id']}/{subsection['id']}")
     for key_path, text in _strings(taxonomy.data):
-        markdown = key_path in (("description",), ("overview",))
+        markdown = key_path in (("description",), ("overview",), ("summary",))
         findings.extend(check_text(taxonomy, key_path, text, markdown=markdown))
     return findings, categories
 
@@ -353,6 +353,31 @@ def check_lists(lists: list[Document]) -> tuple[list[Finding], dict[str, set[str
                 )
             outputs.setdefault(output, document.display)
     return findings, categories
+
+
+def check_list_order(header: Document, list_ids: list[str]) -> Iterator[Finding]:
+    """collection.yml's ``lists``, when given, names every list file once and nothing else."""
+    order = _mapping(header.data).get("lists")
+    if not isinstance(order, list):
+        return
+    for index, list_id in enumerate(order):
+        if isinstance(list_id, str) and list_id not in list_ids:
+            yield header.finding(
+                ("lists", index),
+                "error",
+                f"unknown list {_shown(list_id)}{suggest(list_id, list_ids)}; "
+                "lists are the files entries/lists/<list>.yml",
+                Rule.UNKNOWN_LIST,
+            )
+    for list_id in list_ids:
+        if list_id not in order:
+            yield header.finding(
+                ("lists",),
+                "error",
+                f"list '{list_id}' (entries/lists/{list_id}.yml) is not in 'lists'; add '- {list_id}' where "
+                "the site should show it",
+                Rule.UNKNOWN_LIST,
+            )
 
 
 def check_tags(tags: Document | None) -> tuple[list[Finding], set[str]]:
@@ -829,6 +854,7 @@ def validate(raw: RawData, new: Collection[str] = ()) -> list[Finding]:
             findings.extend(check_text(raw.taxonomy, key_path, text, markdown=key_path == ("description",)))
         list_findings, lists = check_lists(raw.lists)
         findings.extend(list_findings)
+        findings.extend(check_list_order(raw.taxonomy, [document.stem for document in raw.lists]))
         categories: set[str] = set()
     else:
         findings, categories = check_taxonomy(raw.taxonomy)

@@ -1,0 +1,251 @@
+"""Turn a single-list project into a collection, and read a collection's own index.
+
+``make-collection`` is the one-command migration: the single list's taxonomy becomes
+``lists/<list>.yml``, ``collection.yml`` gets the site's title, intro and the order of
+its lists, and each record gets ``list: <list>`` in front of its ``category``. Records
+are edited as text, one line added, so their comments and layout stay as written.
+
+``import-index`` reads the collection's README in the curator's format (a ``#`` title,
+an intro, a table of contents that links each list's file, and a ``###`` overview per
+list) into ``collection.yml`` and the lists' ``label``, ``summary`` and ``overview``.
+
+Both work out every file's new text first and write each atomically, so a refused or
+failed run writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .findings import Finding
+from .importer import check_list_id
+from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE
+from .mdlist import ListError, scan
+from .mdpaper import join_markdown
+from .text import repair_mojibake
+from .write import write_text_atomic
+from .yamlio import dump_yaml, load_site_config
+
+_CATEGORY_LINE = re.compile(r"^category:", re.MULTILINE)
+_LIST_LINE = re.compile(r"^list:", re.MULTILINE)
+# "| [🔧 Training](training.md) | Distributed training, … | ~35 |"
+_TABLE_ROW = re.compile(r"^\s*\|\s*\[(?P<label>[^\]]+)\]\((?P<file>[^)\s#]+?)\.md\)\s*\|(?P<rest>.*)\|\s*$")
+# "### 🔧 [LLM Training Systems](training.md)"
+_OVERVIEW_HEADING = re.compile(r"\[(?P<title>[^\]]+)\]\((?P<file>[^)\s#]+?)\.md\)")
+
+
+def list_output(list_id: str) -> str:
+    """Where a list's Markdown is generated, from the project's root."""
+    return f"{LISTS_DIR}/{list_id}.md"
+
+
+def _read_yaml(path: Path) -> dict[str, Any]:
+    data = load_site_config(path.read_text(encoding="utf-8"))
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping at the top level; run `python -m generator validate` first")
+    return data
+
+
+@dataclass
+class Plan:
+    """The files a conversion writes, the files it deletes afterwards, and what it has to say."""
+
+    files: dict[Path, str] = field(default_factory=dict)
+    deleted: list[Path] = field(default_factory=list)
+    warnings: list[Finding] = field(default_factory=list)
+
+    def write(self) -> None:
+        """Write every file atomically, then delete what the new files replace."""
+        for path, content in self.files.items():
+            write_text_atomic(path, content)
+        for path in self.deleted:
+            path.unlink()
+
+
+# --------------------------------------------------------------------------- make-collection
+
+
+def plan_make_collection(entries: Path, list_id: str) -> Plan:
+    """The files that turn ``entries/`` (one list) into a collection holding that list as ``list_id``."""
+    check_list_id(list_id)
+    taxonomy_path = entries / TAXONOMY_FILE
+    if (entries / COLLECTION_FILE).exists() or (entries / LISTS_DIR).is_dir():
+        raise ValueError(f"{entries} is already a collection (it has {COLLECTION_FILE} or {LISTS_DIR}/)")
+    if not taxonomy_path.is_file():
+        raise ValueError(f"{taxonomy_path} is missing: there is no single list to make a collection of")
+    taxonomy = _read_yaml(taxonomy_path)
+    plan = Plan()
+    list_file: dict[str, Any] = {
+        key: taxonomy[key] for key in ("title", "description", "venue", "year", "sections") if key in taxonomy
+    }
+    list_file["output"] = list_output(list_id)
+    plan.files[entries / LISTS_DIR / f"{list_id}.yml"] = dump_yaml(list_file)
+    header = {key: taxonomy[key] for key in ("title", "description") if key in taxonomy}
+    plan.files[entries / COLLECTION_FILE] = dump_yaml({**header, "lists": [list_id]})
+    for path in sorted((entries / PAPERS_DIR).glob("*.yaml")):
+        text = path.read_text(encoding="utf-8")
+        if _LIST_LINE.search(text):
+            raise ValueError(f"{path} already names a list; a single-list record has none")
+        category = _CATEGORY_LINE.search(text)
+        if category is None:
+            raise ValueError(f"{path} has no top-level 'category:' line; run `python -m generator validate` first")
+        plan.files[path] = f"{text[: category.start()]}list: {list_id}\n{text[category.start() :]}"
+    plan.deleted.append(taxonomy_path)
+    return plan
+
+
+# --------------------------------------------------------------------------- import-index
+
+
+@dataclass
+class IndexEntry:
+    """One list as the collection's index shows it."""
+
+    list_id: str
+    line: int
+    label: str = ""
+    summary: str = ""
+    title: str = ""
+    overview: str = ""
+
+
+@dataclass
+class CollectionIndex:
+    """What a collection's README says: its title, its intro and its lists in order."""
+
+    title: str
+    description: str
+    entries: dict[str, IndexEntry]
+    warnings: list[Finding]
+
+
+def _table_cells(rest: str) -> list[str]:
+    return [cell.strip() for cell in rest.split("|")]
+
+
+def parse_index(text: str, source: str) -> CollectionIndex:
+    """Read a collection's README: a title, an intro, a table of its lists and their overviews.
+
+    Sections the index has besides these (statistics, related resources) are not part of
+    the collection's data: each is named in a warning with its line, so nothing goes
+    unnoticed.
+    """
+    tokens = scan(repair_mojibake(text))
+    title, title_line = "", 0
+    intro: list[str] = []
+    entries: dict[str, IndexEntry] = {}
+    warnings: list[Finding] = []
+    overview: IndexEntry | None = None
+    overview_lines: list[str] = []
+    section = ""  # "intro", "table", "overview" or "other"
+    skipped: tuple[int, str] | None = None
+
+    def close_overview() -> None:
+        if overview is not None:
+            overview.overview = join_markdown(overview_lines).strip()
+        overview_lines.clear()
+
+    for token in tokens:
+        if token.kind == "heading":
+            close_overview()
+            overview = None
+            heading_level, heading_text = token.level, token.text
+            if heading_level == 1 and not title:
+                title, title_line, section = heading_text, token.number, "intro"
+                continue
+            target = _OVERVIEW_HEADING.search(heading_text)
+            if heading_level >= 3 and target:
+                list_id = target["file"].rsplit("/", 1)[-1]
+                overview = entries.setdefault(list_id, IndexEntry(list_id, token.number))
+                overview.title = target["title"].strip()
+                section = "overview"
+                continue
+            section = "other"
+            skipped = (token.number, heading_text)
+            continue
+        if token.kind == "rule":
+            if section == "intro":
+                section = "other"
+                skipped = None
+            continue
+        row = _TABLE_ROW.match(token.text) if token.kind != "blank" else None
+        if row:
+            list_id = row["file"].rsplit("/", 1)[-1]
+            entry = entries.setdefault(list_id, IndexEntry(list_id, token.number))
+            entry.label = row["label"].strip()
+            cells = _table_cells(row["rest"])
+            entry.summary = cells[0] if cells else ""
+            continue
+        if section == "intro":
+            intro.append(token.text)
+        elif section == "overview":
+            overview_lines.append(token.text)
+        elif token.kind != "blank" and skipped is not None and not token.text.lstrip().startswith("|"):
+            line, heading_text = skipped
+            warnings.append(
+                Finding(source, line, 1, "warning", f"'{heading_text}' is not a list's overview; not imported")
+            )
+            skipped = None
+    close_overview()
+    if not title or not entries:
+        raise ListError(
+            source,
+            title_line or 1,
+            "no collection index here: expected a '# ' title and a table or '### [Title](list.md)' overviews "
+            "linking each list's file",
+        )
+    return CollectionIndex(title, join_markdown(intro).strip(), entries, warnings)
+
+
+def plan_import_index(entries_dir: Path, text: str, source: str) -> Plan:
+    """The files that give the collection the index's title, intro, list order and overviews."""
+    index = parse_index(text, source)
+    collection_path = entries_dir / COLLECTION_FILE
+    if not collection_path.is_file():
+        raise ValueError(
+            f"{collection_path} is missing: make the project a collection first "
+            "(python -m generator make-collection --list ID), then import its lists"
+        )
+    lists_dir = entries_dir / LISTS_DIR
+    present = {path.stem: path for path in sorted(lists_dir.glob("*.yml"))}
+    plan = Plan(warnings=list(index.warnings))
+    order = [list_id for list_id in index.entries if list_id in present]
+    for list_id, entry in index.entries.items():
+        if list_id not in present:
+            plan.warnings.append(
+                Finding(
+                    source,
+                    entry.line,
+                    1,
+                    "warning",
+                    f"list '{list_id}' ({list_id}.md) is not in the collection yet; import it with `python -m "
+                    f"generator import-markdown {list_id}.md --list {list_id}`, then import this index again",
+                )
+            )
+            continue
+        data = _read_yaml(present[list_id])
+        updated = dict(data)
+        for key, value in (("label", entry.label), ("summary", entry.summary), ("overview", entry.overview)):
+            if value:
+                updated[key] = value
+        if updated != data:
+            plan.files[present[list_id]] = dump_yaml(_list_keys_in_order(updated))
+    header = _read_yaml(collection_path)
+    # Lists the index does not name keep their place after those it orders.
+    rest = [list_id for list_id in [*(header.get("lists") or []), *present] if list_id not in order]
+    new_header = {**header, "title": index.title, "lists": [*order, *dict.fromkeys(rest)]}
+    if index.description:
+        new_header["description"] = index.description
+    if new_header != header:
+        plan.files[collection_path] = dump_yaml({key: new_header[key] for key in ("title", "description", "lists")})
+    return plan
+
+
+LIST_KEY_ORDER = ("title", "label", "description", "summary", "overview", "venue", "year", "sections", "output")
+
+
+def _list_keys_in_order(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: data[key] for key in (*LIST_KEY_ORDER, *data) if key in data}
