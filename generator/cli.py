@@ -27,7 +27,8 @@ from .mdlist import ListError
 from .offline import build_offline_site, write_single_file, zip_folder
 from .paths import display_path
 from .render import single_file_stylesheet
-from .scaffold import NewPaper, prompt_missing, write_new
+from .scaffold import NewPaper, categories_of, prompt_list, prompt_missing, write_new
+from .schemas import LIST, TAXONOMY
 from .sitelinks import broken_links, site_url_of
 from .text import counted
 from .validate import check_taxonomy, suggest, validate
@@ -192,19 +193,38 @@ def _import_index(args: argparse.Namespace) -> int:
 
 def _new(args: argparse.Namespace) -> int:
     entries = Path(args.root) / "entries"
-    raw_taxonomy = load_entries(entries).taxonomy
+    raw = load_entries(entries)
+    list_id: str | None = args.list
+    if raw.is_collection:
+        lists = {document.stem: document for document in raw.lists}
+        titles = [
+            (stem, str(document.data.get("title") if isinstance(document.data, dict) else stem))
+            for stem, document in lists.items()
+        ]
+        if not list_id and sys.stdin.isatty() and not args.no_input:
+            list_id = prompt_list(titles)
+        if not list_id:
+            print(f"error: --list is required in a collection; one of: {', '.join(lists)}", file=sys.stderr)
+            return 2
+        if list_id not in lists:
+            hint = suggest(list_id, list(lists)) or f"; choose one of: {', '.join(lists)}"
+            print(f"error: unknown list '{list_id}'{hint}", file=sys.stderr)
+            return 2
+        raw_taxonomy, schema_name = lists[list_id], LIST
+    elif list_id:
+        print("error: this project has one list (entries/taxonomy.yml); leave out --list", file=sys.stderr)
+        return 2
+    else:
+        raw_taxonomy, schema_name = raw.taxonomy, TAXONOMY
     # The categories below are read from the taxonomy: it must be sound first.
-    if taxonomy_errors := errors_in(check_taxonomy(raw_taxonomy)[0]):
+    if taxonomy_errors := errors_in(check_taxonomy(raw_taxonomy, schema_name)[0]):
         raise DataError(taxonomy_errors)
     taxonomy = raw_taxonomy.data
-    categories = [
-        (f"{section['id']}/{sub['id']}", f"{section['title']} › {sub['title']}")
-        for section in taxonomy["sections"]
-        for sub in section["subsections"]
-    ]
+    categories = categories_of(taxonomy)
     paper = NewPaper(
         title=args.title or "",
         category=args.category or "",
+        list_id=list_id,
         links=args.link or [],
         authors=args.author or [],
         paper_id=args.id,
@@ -372,7 +392,8 @@ def parser() -> argparse.ArgumentParser:
 
     new = commands.add_parser("new", help="scaffold a new paper record (prompts on a terminal)")
     new.add_argument("--title")
-    new.add_argument("--category", help="<section-id>/<subsection-id> from entries/taxonomy.yml")
+    new.add_argument("--list", help="in a collection: the list it goes in (a file name of entries/lists/)")
+    new.add_argument("--category", help="<section-id>/<subsection-id>, or a section's id if it has no subsections")
     new.add_argument("--link", action="append", help="URL or Label=URL; repeat for several")
     new.add_argument("--author", action="append", help="one author; repeat in paper order")
     new.add_argument("--id", help="file name without .yaml (default: derived from the title)")

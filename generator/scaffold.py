@@ -35,6 +35,8 @@ class NewPaper:
 
     title: str
     category: str
+    # The list it is placed in, in a collection; None in a single-list project.
+    list_id: str | None = None
     links: list[str] = field(default_factory=list)
     authors: list[str] = field(default_factory=list)
     paper_id: str | None = None
@@ -51,7 +53,10 @@ def _link(spec: str) -> dict[str, str]:
 
 
 def record_for(paper: NewPaper, added: dt.date) -> dict[str, Any]:
-    record: dict[str, Any] = {"title": paper.title.strip(), "category": paper.category, "authors": paper.authors}
+    record: dict[str, Any] = {"title": paper.title.strip()}
+    if paper.list_id:
+        record["list"] = paper.list_id
+    record.update(category=paper.category, authors=paper.authors)
     if paper.venue:
         record["venue"] = paper.venue
     if paper.year:
@@ -73,6 +78,26 @@ def write_new(papers_dir: Path, paper: NewPaper, added: dt.date, *, force: bool 
         raise FileExistsError(f"{path} already exists; choose another --id, or pass --force to replace it")
     write_text_atomic(path, dump_record(record_for(paper, added)) + HINTS)
     return path
+
+
+def categories_of(taxonomy: dict[str, Any]) -> list[tuple[str, str]]:
+    """Each category a paper can be placed in, with its titles: subsections, and sections without any."""
+    categories: list[tuple[str, str]] = []
+    for section in taxonomy["sections"]:
+        if not section["subsections"]:
+            categories.append((section["id"], section["title"]))
+        categories.extend(
+            (f"{section['id']}/{sub['id']}", f"{section['title']} › {sub['title']}") for sub in section["subsections"]
+        )
+    return categories
+
+
+def prompt_list(lists: list[tuple[str, str]], ask: Callable[[str], str] = input) -> str:
+    """Ask which of a collection's lists (id, title) the paper goes in."""
+    for number, (list_id, title) in enumerate(lists, start=1):
+        print(f"  {number:2}. {title}  ({list_id})", file=sys.stderr)
+    choice = ask("List (number or id): ").strip()
+    return lists[int(choice) - 1][0] if choice.isdigit() and 0 < int(choice) <= len(lists) else choice
 
 
 def prompt_missing(paper: NewPaper, categories: list[tuple[str, str]], ask: Callable[[str], str] = input) -> NewPaper:

@@ -53,6 +53,19 @@ def copy_project(destination: Path) -> Path:
     return destination
 
 
+# A project of one list (entries/taxonomy.yml, records without `list`): the shipped project
+# before it became a collection, kept to check that the single-list layout keeps working.
+SINGLE_LIST = FIXTURES / "single-list" / "entries"
+
+
+def single_list_project(destination: Path) -> Path:
+    """A copy of the project whose entries/ is the single list of ``SINGLE_LIST``."""
+    copy_project(destination)
+    shutil.rmtree(destination / "entries")
+    shutil.copytree(SINGLE_LIST, destination / "entries")
+    return destination
+
+
 # The curator's lists a collection project is made of in tests, in their order.
 COLLECTION_LISTS = ("training", "inference", "rl")
 COLLECTION_HEADER = """\

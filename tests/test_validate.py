@@ -16,7 +16,7 @@ from generator.load import load_document, load_entries
 from generator.schemas import PAPER, schema
 from generator.text import RESERVED_IDS, id_problem, paper_id_for
 from generator.validate import check_text, schema_gate, schema_validator, validate
-from helpers import REPO, copy_project, generator
+from helpers import REPO, SINGLE_LIST, copy_project, generator
 
 GOOD = """\
 title: A Perfectly Fine Paper
@@ -269,15 +269,15 @@ def test_the_compiled_gate_accepts_exactly_what_jsonschema_accepts(record: dict)
 
 # --- Hostile input: every case below gets a finding with file:line:col, never a traceback. ---
 
-GATED = REPO / "entries" / "papers" / "gated-attention-for-large-language-models.yaml"
+GATED = SINGLE_LIST / "papers" / "gated-attention-for-large-language-models.yaml"
 
 
 def _entries(folder: Path, papers: dict[str, str], taxonomy: str | None = None, tags: str | None = None) -> Path:
     """A small data folder: the shipped taxonomy and tags (or the given ones), one shipped record, ``papers``."""
     entries = folder / "entries"
     (entries / "papers").mkdir(parents=True)
-    (entries / "taxonomy.yml").write_text(taxonomy or (REPO / "entries" / "taxonomy.yml").read_text("utf-8"), "utf-8")
-    (entries / "tags.yml").write_text(tags or (REPO / "entries" / "tags.yml").read_text("utf-8"), "utf-8")
+    (entries / "taxonomy.yml").write_text(taxonomy or (SINGLE_LIST / "taxonomy.yml").read_text("utf-8"), "utf-8")
+    (entries / "tags.yml").write_text(tags or (SINGLE_LIST / "tags.yml").read_text("utf-8"), "utf-8")
     (entries / "papers" / GATED.name).write_bytes(GATED.read_bytes())
     for name, text in papers.items():
         (entries / "papers" / f"{name}.yaml").write_text(text, "utf-8")
@@ -477,8 +477,8 @@ def test_the_command_line_escapes_terminal_sequences_too(project: Path):
     assert any("starts 'Tool\x1b]0;pwned\x07:'" in message for message in messages)
 
 
-TAXONOMY = (REPO / "entries" / "taxonomy.yml").read_text("utf-8")
-TAGS = (REPO / "entries" / "tags.yml").read_text("utf-8")
+TAXONOMY = (SINGLE_LIST / "taxonomy.yml").read_text("utf-8")
+TAGS = (SINGLE_LIST / "tags.yml").read_text("utf-8")
 
 # taxonomy.yml or tags.yml text -> expected "file:line:col: error: message" pattern
 BAD_VOCABULARIES = {

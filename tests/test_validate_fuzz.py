@@ -29,7 +29,7 @@ from generator.load import load_entries
 from generator.render import render_all
 from generator.schemas import PAPER, schema
 from generator.validate import validate
-from helpers import REPO, run
+from helpers import REPO, SINGLE_LIST, run
 
 IN_CI = os.environ.get("CI") == "true"
 EXAMPLES = 500 if IN_CI else 40
@@ -145,14 +145,14 @@ FILE_NAMES = st.sampled_from(
     ["fuzz", "fuzz", "fuzz", "Fuzz_Case", "index", "con", "a", "x" * 81, "bad\x1b[31mname", "zero\u200bwidth"]
 )
 # A shipped record, so the cross-record duplicate check has something to compare with.
-SHIPPED = REPO / "entries" / "papers" / "gated-attention-for-large-language-models.yaml"
+SHIPPED = SINGLE_LIST / "papers" / "gated-attention-for-large-language-models.yaml"
 
 
 def _project(folder: Path) -> Path:
     entries = folder / "entries"
     (entries / "papers").mkdir(parents=True)
-    shutil.copy(REPO / "entries" / "taxonomy.yml", entries / "taxonomy.yml")
-    shutil.copy(REPO / "entries" / "tags.yml", entries / "tags.yml")
+    shutil.copy(SINGLE_LIST / "taxonomy.yml", entries / "taxonomy.yml")
+    shutil.copy(SINGLE_LIST / "tags.yml", entries / "tags.yml")
     shutil.copy(SHIPPED, entries / "papers" / SHIPPED.name)
     return folder
 
