@@ -32,6 +32,7 @@ RESERVED_IDS = frozenset(
         "feed",
         "highlights",
         "index",
+        "lists",
         "papers",
         "performance",
         "quality",

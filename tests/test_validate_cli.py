@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from helpers import REPO, generator, mkdocs_build, run
+from helpers import REPO, generator, mkdocs_build, run, single_list_project
 
 ORIGINAL = "gated-attention-for-large-language-models"
 ORIGINAL_TITLE = "Gated Attention for Large Language Models"
@@ -27,6 +27,12 @@ links:
     url: https://arxiv.org/abs/2601.00002
 """
 GIT_ENV = {"GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1", "GIT_TERMINAL_PROMPT": "0"}
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A project of one list: these tests check validate and new on that layout (test_collection on a collection)."""
+    return single_list_project(tmp_path / "project")
 
 
 def _validate(project: Path, *args: str):
