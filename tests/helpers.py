@@ -47,7 +47,8 @@ def copy_project(destination: Path) -> Path:
         shutil.copy2(REPO / name, destination / name)
     shutil.copytree(REPO / "entries", destination / "entries")
     shutil.copytree(REPO / "generator", destination / "generator", ignore=shutil.ignore_patterns("__pycache__"))
-    for name in _source_files("docs"):
+    # The lists' generated Markdown is tracked like README.md, so a copy starts from it too.
+    for name in [*_source_files("docs"), *_source_files("lists")]:
         (destination / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(REPO / name, destination / name)
     return destination
@@ -91,7 +92,7 @@ def collection_project(destination: Path) -> Path:
     copy_project(destination)
     entries = destination / "entries"
     shutil.rmtree(entries / "papers")
-    (entries / "taxonomy.yml").unlink()
+    shutil.rmtree(entries / "lists")
     (entries / "collection.yml").write_text(COLLECTION_HEADER, "utf-8")
     for list_id in COLLECTION_LISTS:
         source = destination / f"{list_id}.source.md"

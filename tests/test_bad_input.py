@@ -25,9 +25,9 @@ CASES = {
         r"entries/papers/missing-title\.yaml:1:1: error: missing required field 'title'",
     ),
     "unknown-category": (
-        "title: A paper\ncategory: systems/long-context\n",
-        r"entries/papers/unknown-category\.yaml:2:1: error: unknown category "
-        r"'systems/long-context'; did you mean 'systems/long-context-training'\?",
+        "title: A paper\nlist: training\ncategory: systems/long-context\n",
+        r"entries/papers/unknown-category\.yaml:3:1: error: unknown category "
+        r"'systems/long-context'.*; did you mean 'systems/long-context-training'\?",
     ),
     "empty": ("# only a comment\n", r"entries/papers/empty\.yaml:1:1: error: file is empty"),
     "python-tag": (
@@ -71,7 +71,7 @@ def test_mkdocs_build_reports_the_same_error(project: Path):
     readme_before = (project / "README.md").read_bytes()
     result = mkdocs_build(project, check=False)
     assert result.returncode != 0
-    assert "entries/papers/unknown-category.yaml:2:1: error: unknown category" in result.stderr + result.stdout
+    assert "entries/papers/unknown-category.yaml:3:1: error: unknown category" in result.stderr + result.stdout
     assert (project / "README.md").read_bytes() == readme_before
     assert not (project / "site" / "index.html").exists()
 

@@ -12,7 +12,7 @@ from helpers import copy_project, generator
 
 def _tree(root: Path) -> dict[str, str]:
     files = [path for path in (root / "docs").rglob("*") if path.is_file()]
-    files += [root / "README.md", root / "mkdocs.yml"]
+    files += [root / "README.md", root / "mkdocs.yml", *sorted((root / "lists").glob("*.md"))]
     return {path.relative_to(root).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
@@ -35,13 +35,14 @@ def test_second_run_writes_nothing_and_an_edit_writes_only_what_changed(project:
     generator(project, "build")
     after = _tree(project)
     changed = sorted(path for path in after if before.get(path) != after[path])
-    # The summary shows on the paper page, its subsection page, the feed, the JSON export and the README.
+    # The summary shows on the paper page, its subsection page, the feed, the JSON export and its
+    # list's Markdown; not in the README, which is the collection's index.
     assert changed == [
-        "README.md",
         "docs/feed.xml",
+        "docs/lists/training/systems/memory-efficient-training.md",
         "docs/papers.json",
         "docs/papers/teraio.md",
-        "docs/sections/systems/memory-efficient-training.md",
+        "lists/training.md",
     ]
 
 
@@ -62,7 +63,7 @@ def test_check_catches_a_record_edit_not_yet_built(project: Path):
     record.write_text(record.read_text("utf-8").replace("title: 'DCC:", "title: 'DCC2:"), "utf-8")
     stale = generator(project, "build", "--check", check=False)
     assert stale.returncode == 1
-    assert "docs/papers/dcc.md" in stale.stderr and "README.md" in stale.stderr
+    assert "docs/papers/dcc.md" in stale.stderr and "lists/training.md" in stale.stderr
 
 
 def test_check_on_a_clean_checkout_ignores_pages_not_built_yet(project: Path):

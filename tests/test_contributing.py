@@ -42,8 +42,9 @@ import yaml
 from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
+from generator.convert import parse_index
 from generator.importer import import_markdown
-from helpers import REPO, copy_project, free_port, run
+from helpers import REPO, copy_project, free_port, run, single_list_project
 
 NEW_ID = "tidy-gradients"
 NEW_TITLE = "Tidy Gradients: A Record Added in the Web Editor"
@@ -530,11 +531,20 @@ def test_the_readme_opens_with_a_pointer_to_its_quickstart_and_contributing():
     assert "\n### Quickstart\n" in readme
 
 
-def test_the_readme_pointer_is_not_part_of_the_imported_list(project: Path):
+def test_the_readme_pointer_is_not_part_of_the_imported_list(tmp_path: Path):
+    project = single_list_project(tmp_path / "project")
     run([sys.executable, "-m", "generator", "build"], cwd=project)
     imported = import_markdown((project / "README.md").read_text("utf-8"), "README.md")
     taxonomy = yaml.safe_load((project / "entries" / "taxonomy.yml").read_text("utf-8"))
     assert imported.taxonomy["description"] == taxonomy["description"]
+
+
+def test_the_readme_pointer_is_not_part_of_the_imported_index(project: Path):
+    run([sys.executable, "-m", "generator", "build"], cwd=project)
+    index = parse_index((project / "README.md").read_text("utf-8"), "README.md")
+    header = yaml.safe_load((project / "entries" / "collection.yml").read_text("utf-8"))
+    assert (index.title, index.description) == (header["title"], header["description"])
+    assert list(index.entries) == header["lists"]
 
 
 def _quickstart_address() -> str:

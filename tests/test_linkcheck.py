@@ -87,6 +87,7 @@ def _point_links_at(project: Path, base: str) -> None:
     for name in paths:
         record = {
             "title": f"Paper {name}",
+            "list": "training",
             "category": "systems/long-context-training",
             "authors": ["A B"],
             "links": [{"label": name, "url": f"{base}/{name}"}],
@@ -140,6 +141,7 @@ def _write_links(project: Path, urls: list[str]) -> None:
     for index, url in enumerate(urls):
         record = {
             "title": f"Paper {index}",
+            "list": "training",
             "category": "systems/long-context-training",
             "authors": ["A B"],
             "links": [{"label": "paper", "url": url}],

@@ -44,17 +44,18 @@ HOSTILE_MARKDOWN = [
 
 
 def _hostile_project(root: Path) -> list[str]:
-    """Put the hostile texts into summaries, key results and the list's description; return the touched files."""
+    """Put hostile texts in summaries, key results, the collection's and a list's texts; return the touched files."""
     papers = sorted((root / "entries" / "papers").glob("*.yaml"))[: len(HOSTILE_MARKDOWN)]
     for path, text in zip(papers, HOSTILE_MARKDOWN, strict=True):
         record = yaml.safe_load(path.read_text(encoding="utf-8"))
         record["summary"] = text
         record["key_results"] = [text, "A plain result."]
         path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    taxonomy_path = root / "entries" / "taxonomy.yml"
-    taxonomy = yaml.safe_load(taxonomy_path.read_text(encoding="utf-8"))
-    taxonomy["description"] = "\n\n".join(HOSTILE_MARKDOWN[:3])
-    taxonomy_path.write_text(yaml.safe_dump(taxonomy, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for name, fields in (("collection.yml", ("description",)), ("lists/training.yml", ("description", "overview"))):
+        path = root / "entries" / name
+        header = yaml.safe_load(path.read_text(encoding="utf-8"))
+        header.update(dict.fromkeys(fields, "\n\n".join(HOSTILE_MARKDOWN[:3])))
+        path.write_text(yaml.safe_dump(header, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return [path.stem for path in papers]
 
 

@@ -44,11 +44,17 @@ def test_single_file_is_self_contained_and_complete(project: Path, tmp_path: Pat
     assert not re.search(r"<(?:link|script|img|iframe)\b", html), "no external or inline resources"
     assert "<style>" in html and "@media print" in html and "@page { margin:" in html
     assert 'content: " <" attr(href) ">"' in html
+    placements = 0
     for path in (REPO / "entries" / "papers").glob("*.yaml"):
-        title = yaml.safe_load(path.read_text("utf-8"))["title"]
-        assert title.replace("&", "&amp;") in html, title
-    assert html.count('<article class="paper"') == len(list((REPO / "entries" / "papers").glob("*.yaml")))
-    assert html.count('<section class="section"') == 3
+        record = yaml.safe_load(path.read_text("utf-8"))
+        assert record["title"].replace("&", "&amp;") in html, record["title"]
+        placements += 1 + len(record.get("also", []))
+    # A collection's file holds each list in turn: a paper in two lists is in both, with each list's text.
+    assert html.count('<article class="paper"') == placements
+    sections = sum(
+        len(yaml.safe_load(path.read_text("utf-8"))["sections"]) for path in (REPO / "entries" / "lists").glob("*.yml")
+    )
+    assert html.count('<section class="section"') == sections
     assert "<strong>12% throughput improvement for LLMs</strong>" in html
 
 
@@ -64,7 +70,7 @@ def test_an_export_never_replaces_a_folder_or_file_it_did_not_write(project: Pat
         assert "error:" in result.stderr
     assert (precious / "precious.txt").read_text(encoding="utf-8") == "keep me"
     assert page.read_text(encoding="utf-8") == "<p>my own page</p>"
-    assert (project / "entries" / "taxonomy.yml").is_file() and (project / "docs" / "about.md").is_file()
+    assert (project / "entries" / "collection.yml").is_file() and (project / "docs" / "about.md").is_file()
     # An earlier export is replaced: that is how an export is refreshed.
     single = tmp_path / "list.html"
     generator(project, "export-offline", str(single), "--single-file")

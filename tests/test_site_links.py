@@ -185,7 +185,7 @@ def test_hosted_site_has_no_broken_links(built_site: Path):
 
 def test_hosted_check_sees_noscript_and_every_script_built_link(built_site: Path):
     explorer = read_page((built_site / "all" / "index.html").read_text(encoding="utf-8"))
-    assert any(href.startswith("../sections/") for href in explorer.links), "the <noscript> link is read"
+    assert any(href.startswith(("../sections/", "../lists/")) for href in explorer.links), "the <noscript> link is read"
     for page in ("all", "authors"):
         links, problems = script_links(read_page((built_site / page / "index.html").read_text(encoding="utf-8")))
         assert not problems
@@ -202,7 +202,7 @@ def test_a_missing_paper_page_is_reported_wherever_it_is_linked(built_site: Path
     built = {link.page for link in found if link.via == VIA_SCRIPT and link.href == f"../papers/{paper_id}/"}
     assert built == {"all/index.html", "authors/index.html"}
     assert any(link.via == VIA_SEARCH and link.href == f"papers/{paper_id}/" for link in found)
-    assert any(link.page.startswith("sections/") and not link.via for link in found)
+    assert any(link.page.startswith(("sections/", "lists/")) and not link.via for link in found)
 
 
 def test_check_site_command_passes_the_hosted_build(built_site: Path):

@@ -16,7 +16,7 @@ from generator.load import load_document, load_entries
 from generator.schemas import PAPER, schema
 from generator.text import RESERVED_IDS, id_problem, paper_id_for
 from generator.validate import check_text, schema_gate, schema_validator, validate
-from helpers import REPO, SINGLE_LIST, copy_project, generator, single_list_project
+from helpers import REPO, SINGLE_LIST, generator, single_list_project
 
 GOOD = """\
 title: A Perfectly Fine Paper

@@ -158,8 +158,8 @@ def test_icons_are_inline_svg_not_emoji_from_a_font(watched, sites):
     assert "cdn.jsdelivr" not in body and "twemoji@" not in body
 
 
-def test_the_readme_keeps_unicode_emoji(built_site: Path):
-    readme = (built_site.parent / "README.md").read_text("utf-8")
+def test_the_lists_markdown_keeps_unicode_emoji(built_site: Path):
+    readme = (built_site.parent / "lists" / "training.md").read_text("utf-8")
     assert "🏆 **BEST PAPER AWARD**" in readme and "🎤 **ORAL**" in readme
     assert ":material-" not in readme
 

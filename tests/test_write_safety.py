@@ -285,7 +285,17 @@ def test_written_files_follow_the_umask(project: Path, tmp_path: Path, mask: int
     expected = 0o666 & ~mask
     with _umask(mask):
         generator(project, "build")
-        generator(project, "new", "--title", "Mode Paper", "--category", "systems/long-context-training", "--no-input")
+        generator(
+            project,
+            "new",
+            "--title",
+            "Mode Paper",
+            "--list",
+            "training",
+            "--category",
+            "systems/long-context-training",
+            "--no-input",
+        )
         generator(project, "export-offline", str(tmp_path / "list.html"), "--single-file")
     written = [
         project / "docs" / "index.md",
