@@ -25,6 +25,7 @@ from .importer import check_list_id
 from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE
 from .mdlist import ListError, scan
 from .mdpaper import join_markdown
+from .routes import list_markdown
 from .text import repair_mojibake
 from .write import write_text_atomic
 from .yamlio import dump_yaml, load_site_config
@@ -35,11 +36,6 @@ _LIST_LINE = re.compile(r"^list:", re.MULTILINE)
 _TABLE_ROW = re.compile(r"^\s*\|\s*\[(?P<label>[^\]]+)\]\((?P<file>[^)\s#]+?)\.md\)\s*\|(?P<rest>.*)\|\s*$")
 # "### 🔧 [LLM Training Systems](training.md)"
 _OVERVIEW_HEADING = re.compile(r"\[(?P<title>[^\]]+)\]\((?P<file>[^)\s#]+?)\.md\)")
-
-
-def list_output(list_id: str) -> str:
-    """Where a list's Markdown is generated, from the project's root."""
-    return f"{LISTS_DIR}/{list_id}.md"
 
 
 def _read_yaml(path: Path) -> dict[str, Any]:
@@ -81,7 +77,7 @@ def plan_make_collection(entries: Path, list_id: str) -> Plan:
     list_file: dict[str, Any] = {
         key: taxonomy[key] for key in ("title", "description", "venue", "year", "sections") if key in taxonomy
     }
-    list_file["output"] = list_output(list_id)
+    list_file["output"] = list_markdown(list_id)
     plan.files[entries / LISTS_DIR / f"{list_id}.yml"] = dump_yaml(list_file)
     header = {key: taxonomy[key] for key in ("title", "description") if key in taxonomy}
     plan.files[entries / COLLECTION_FILE] = dump_yaml({**header, "lists": [list_id]})

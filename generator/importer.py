@@ -30,7 +30,7 @@ from typing import Any
 
 from .findings import DataError, Finding
 from .links import arxiv_id, openreview_id
-from .load import LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE, load_document
+from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE, load_document
 from .mdlist import ParsedList, parse_list
 from .mdpaper import PaperReading
 from .text import ID_PATTERN, paper_id_for, repair_mojibake, slugify, title_prefix
@@ -616,7 +616,21 @@ def plan_import(folder: Path, text: str, source: str, list_id: str, added: dt.da
     list_data = imported.list_file(existing_list)
     if list_data != existing_list:
         files[folder / LISTS_DIR / f"{list_id}.yml"] = dump_yaml(list_data)
+    if header := _collection_with_list(folder / COLLECTION_FILE, list_id):
+        files[folder / COLLECTION_FILE] = header
     return ImportPlan(imported, folder, files, unchanged)
+
+
+def _collection_with_list(path: Path, list_id: str) -> str | None:
+    """collection.yml's new text when its ``lists`` order lacks a new list (it goes last), else None."""
+    if not path.is_file():
+        return None
+    document = load_document(path, path.parent.parent)
+    header = document.data if isinstance(document.data, dict) else {}
+    order = header.get("lists")
+    if not isinstance(order, list) or list_id in order:
+        return None
+    return dump_yaml({**header, "lists": [*order, list_id]})
 
 
 def write_plan(plan: ImportPlan) -> list[Path]:

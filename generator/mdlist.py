@@ -413,7 +413,8 @@ def _refuse(tokens: list[Token], source: str) -> ListError:
             source,
             1,
             f"this is a collection's index, not a list: it holds no papers and links to the lists "
-            f"({names}); import each list file with its own --list id instead",
+            f"({names}); import each list file with its own --list id, then this file with "
+            "`python -m generator import-index FILE`",
         )
     return ListError(
         source,

@@ -13,11 +13,17 @@ import bibtexparser
 import pytest
 import yaml
 
+from generator import routes
 from generator.indexes import FEED_COUNT
 from helpers import REPO
 
 PAPERS = {
     path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))
+}
+COLLECTION = yaml.safe_load((REPO / "entries" / "collection.yml").read_text("utf-8"))
+LISTS = {
+    list_id: yaml.safe_load((REPO / "entries" / "lists" / f"{list_id}.yml").read_text("utf-8"))
+    for list_id in COLLECTION["lists"]
 }
 
 
@@ -46,36 +52,59 @@ def test_papers_bib_parses_with_one_entry_per_paper_and_stable_keys(built_site: 
     assert sdp.fields_dict["author"].value == "Jinda Jia and others"
 
 
-def test_each_section_offers_its_own_bibtex(built_site: Path):
-    total = 0
-    for section in yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text("utf-8"))["sections"]:
-        library = bibtexparser.parse_string(
-            (built_site / "sections" / section["id"] / f"{section['id']}.bib").read_text("utf-8")
-        )
-        assert library.failed_blocks == []
-        assert all(PAPERS[e.key]["category"].startswith(section["id"] + "/") for e in library.entries)
-        total += len(library.entries)
-        page = (built_site / "sections" / section["id"] / "index.html").read_text("utf-8")
-        assert f'href="{section["id"]}.bib"' in page
-    assert total == len(PAPERS)
+def _placements() -> list[tuple[str, str, str]]:
+    """(list, category, paper id) for every placement of every record."""
+    return [
+        (placement["list"], placement["category"], paper_id)
+        for paper_id, record in PAPERS.items()
+        for placement in [record, *record.get("also", [])]
+    ]
+
+
+def _bibtex_keys(path: Path) -> list[str]:
+    library = bibtexparser.parse_string(path.read_text("utf-8"))
+    assert library.failed_blocks == [], path
+    return sorted(entry.key for entry in library.entries)
+
+
+def test_each_list_and_section_offers_its_own_bibtex(built_site: Path):
+    for list_id, paper_list in LISTS.items():
+        in_list = sorted(paper_id for placed_in, _, paper_id in _placements() if placed_in == list_id)
+        assert _bibtex_keys(built_site / routes.url(routes.list_bibtex(list_id))) == in_list, list_id
+        page = (built_site / routes.url(routes.paper_list(list_id)) / "index.html").read_text("utf-8")
+        assert f'href="{list_id}.bib"' in page
+        for section in paper_list["sections"]:
+            expected = sorted(
+                paper_id
+                for placed_in, category, paper_id in _placements()
+                if placed_in == list_id and category.split("/")[0] == section["id"]
+            )
+            bib = built_site / routes.url(routes.section_bibtex(section["id"], list_id))
+            assert _bibtex_keys(bib) == expected, (list_id, section["id"])
+            page = (built_site / routes.url(routes.section(section["id"], list_id)) / "index.html").read_text("utf-8")
+            assert f'href="{section["id"]}.bib"' in page
 
 
 def test_each_subsection_page_links_a_bibtex_file_of_exactly_its_papers(built_site: Path):
     checked = 0
-    for section in yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text("utf-8"))["sections"]:
-        for subsection in section["subsections"]:
-            page = built_site / "sections" / section["id"] / subsection["id"] / "index.html"
-            hrefs = re.findall(r'Download them as <a href="([^"]+)">BibTeX</a>', page.read_text("utf-8"))
-            assert len(hrefs) == 1, page
-            target = (page.parent / hrefs[0]).resolve()
-            assert target.is_file(), (page, hrefs[0])
-            library = bibtexparser.parse_string(target.read_text("utf-8"))
-            assert library.failed_blocks == []
-            category = f"{section['id']}/{subsection['id']}"
-            expected = sorted(paper_id for paper_id, record in PAPERS.items() if record["category"] == category)
-            assert sorted(entry.key for entry in library.entries) == expected, category
-            checked += len(expected)
-    assert checked == len(PAPERS)
+    for list_id, paper_list in LISTS.items():
+        for section in paper_list["sections"]:
+            for subsection in section["subsections"]:
+                route = routes.subsection(section["id"], subsection["id"], list_id)
+                page = built_site / routes.url(route) / "index.html"
+                hrefs = re.findall(r'Download them as <a href="([^"]+)">BibTeX</a>', page.read_text("utf-8"))
+                assert len(hrefs) == 1, page
+                target = (page.parent / hrefs[0]).resolve()
+                assert target.is_file(), (page, hrefs[0])
+                category = f"{section['id']}/{subsection['id']}"
+                expected = sorted(
+                    paper_id
+                    for placed_in, placed, paper_id in _placements()
+                    if (placed_in, placed) == (list_id, category)
+                )
+                assert _bibtex_keys(target) == expected, (list_id, category)
+                checked += len(expected)
+    assert checked == len(_placements())
 
 
 def test_papers_csv_round_trips(built_site: Path):
@@ -105,7 +134,11 @@ def test_home_page_links_exports_sections_and_recent_papers(built_site: Path):
     html = (built_site / "index.html").read_text("utf-8")
     for target in ("papers.bib", "papers.json", "papers.csv", "feed.xml", "all/"):
         assert f'href="{target}"' in html, target
-    assert 'class="grid cards"' in html
+    # The collection: each list with its intro, paper count and overview, in the collection's order.
+    at = [html.index(f'href="{routes.url(routes.paper_list(list_id))}"') for list_id in LISTS]
+    assert at == sorted(at)
+    for paper_list in LISTS.values():
+        assert paper_list["overview"].split("\n")[0] in html
     assert "Recently added" in html and "Highlights" in html
     assert "<kbd>/</kbd>" in html
 
@@ -144,7 +177,9 @@ def test_highlights_and_stats_pages(built_site: Path):
     stats = (built_site / "stats" / "index.html").read_text("utf-8")
     article = stats.split('class="md-content"')[1].split("</article>")[0]
     assert article.count('<figure class="pl-chart"') == 4 and "<script" not in article
-    in_systems = sum(record["category"].startswith("systems/") for record in PAPERS.values())
+    in_systems = sum(
+        list_id == "training" and category.startswith("systems/") for list_id, category, _ in _placements()
+    )
     assert f">{in_systems}</td>" in stats
 
 

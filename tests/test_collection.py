@@ -115,9 +115,9 @@ def test_a_list_file_is_checked_like_a_taxonomy(entries: Path):
 
 
 def test_a_single_list_record_cannot_name_a_list(tmp_path: Path):
-    from helpers import copy_project
+    from helpers import single_list_project
 
-    project = copy_project(tmp_path / "project")
+    project = single_list_project(tmp_path / "project")
     _edit(project / "entries" / "papers" / "acco.yaml", {"list": "training"})
     messages = _findings(project / "entries", Rule.PLACEMENT)
     assert len(messages) == 1 and "this project has one list" in messages[0]

@@ -32,7 +32,7 @@ from generator.importer import (
 from generator.mdlist import ListError
 from generator.text import repair_mojibake
 from generator.vocabulary import award_for_marker, read_marker
-from helpers import FIXTURES, generator
+from helpers import FIXTURES, collection_project, generator, single_list_project
 
 LISTS = FIXTURES / "lists"
 ADDED = dt.date(2026, 11, 29)
@@ -309,19 +309,54 @@ def test_reimporting_an_edited_list_updates_its_placements(tmp_path: Path):
     assert (folder / "papers" / f"{gone}.yaml").is_file()
 
 
-def test_import_into_entries_adds_a_placement_to_the_records_there(project: Path):
-    """Without --out the list merges into the project's entries/: existing records get a placement."""
+def test_a_single_list_becomes_a_collection_and_takes_a_second_list(tmp_path: Path):
+    """The one-command migration, then an import that adds a placement to a record already there."""
+    project = single_list_project(tmp_path / "project")
     papers = project / "entries" / "papers"
+    untouched = _snapshot(project / "entries")
+    refused = generator(project, "import-markdown", str(LISTS / "rl.md"), "--list", "rl", check=False)
+    assert refused.returncode == 1 and "make-collection --list ID" in refused.stderr
+    assert _snapshot(project / "entries") == untouched
+    acco_text = (papers / "acco.yaml").read_text("utf-8")
+
+    generator(project, "make-collection", "--list", "training")
+    assert not (project / "entries" / "taxonomy.yml").exists()
+    # One line is added to each record; the rest of the file stays as written.
+    migrated = (papers / "acco.yaml").read_text("utf-8")
+    assert migrated.replace("list: training\n", "", 1) == acco_text
+    assert generator(project, "validate").returncode == 0
     before = _snapshot(papers)
+
     result = generator(project, "import-markdown", str(LISTS / "rl.md"), "--list", "rl", "--added", "2026-11-29")
-    assert "imported" in result.stdout and "11 new records; 1 placements added" in result.stdout
+    assert "11 new records; 1 placements added" in result.stdout
     acco = yaml.safe_load((papers / "acco.yaml").read_text("utf-8"))
-    assert "list" not in acco and acco["category"] == "systems/distributed-communication-efficient-training"
+    assert acco["list"] == "training" and acco["category"] == "systems/distributed-communication-efficient-training"
     assert acco["also"][0]["list"] == "rl" and acco["tags"] == ["communication", "memory"]
     after = _snapshot(papers)
     changed = {name for name in before if after[name] != before[name]}
     assert changed == {"acco.yaml"} and len(after) == len(before) + 11
     assert (project / "entries" / "lists" / "rl.yml").is_file()
+    assert generator(project, "validate").returncode == 0
+
+
+def test_the_collections_index_gives_its_title_order_and_overviews(tmp_path: Path):
+    project = collection_project(tmp_path / "project")
+    result = generator(project, "import-index", str(LISTS / "collection.md"))
+    # Parts that are not the collection's data are named, with their line.
+    assert "collection.md:7:1: warning: '📊 NeurIPS 2025 Statistics' is not a list's overview" in result.stderr
+    assert "list 'architecture' (architecture.md) is not in the collection yet" in result.stderr
+    header = yaml.safe_load((project / "entries" / "collection.yml").read_text("utf-8"))
+    assert header["title"] == "NeurIPS 2025: ML Systems" and header["lists"] == ["inference", "rl", "training"]
+    assert header["description"].startswith("A curated collection of **NeurIPS 2025** papers focused on")
+    rl = yaml.safe_load((project / "entries" / "lists" / "rl.yml").read_text("utf-8"))
+    assert rl["label"] == "🎮 RL" and rl["summary"] == "RL training infrastructure, policy optimization, scaling"
+    assert rl["overview"].startswith("RL systems and algorithms for LLM training:\n\n- **Training Infrastructure**")
+    generator(project, "build")
+    readme = (project / "README.md").read_text("utf-8")
+    assert "| [🎮 RL](lists/rl.md) | RL training infrastructure, policy optimization, scaling | 12 |" in readme
+    # Importing the generated README again changes nothing.
+    again = generator(project, "import-index", str(project / "README.md"))
+    assert "0 files updated" in again.stdout
 
 
 def test_an_unreadable_record_stops_the_import_before_anything_is_written(project: Path):
@@ -369,7 +404,7 @@ def test_the_command_refuses_cleanly(project: Path):
     bad_id = generator(project, "import-markdown", str(LISTS / "rl.md"), "--list", "RL Papers", check=False)
     assert bad_id.returncode == 1 and "list id 'RL Papers' must be lowercase kebab-case" in bad_id.stderr
     assert "Traceback" not in index.stderr + bad_id.stderr
-    assert not (project / "entries" / "lists").exists()
+    assert "import-index" in index.stderr
 
 
 # --------------------------------------------------------------------------- hand-made variations

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from html import unescape
 from pathlib import Path
 
 import yaml
 
+from generator import routes
 from helpers import REPO
 
 
@@ -39,23 +41,41 @@ def _nav_labels(html: str) -> list[str]:
     return [unescape(label.strip()) for label in re.findall(r'<span class="md-ellipsis">(.*?)</span>', nav, re.S)]
 
 
-def test_nav_shows_the_taxonomy_in_order(built_site: Path):
-    """Every section in order on the home page; each section's subsections in order on its own page.
+def _lists() -> dict[str, dict]:
+    """The collection's lists by id, in the collection's order."""
+    order = yaml.safe_load((REPO / "entries" / "collection.yml").read_text("utf-8"))["lists"]
+    return {
+        list_id: yaml.safe_load((REPO / "entries" / "lists" / f"{list_id}.yml").read_text("utf-8")) for list_id in order
+    }
+
+
+def _page(site: Path, route: str) -> str:
+    return (site / routes.url(route) / "index.html").read_text("utf-8")
+
+
+def test_nav_shows_each_list_and_its_taxonomy_in_order(built_site: Path):
+    """Each list in order on the home page; a list's sections on its page; a section's subsections on its own.
 
     The nav is pruned (navigation.prune): a page holds the open part only.
     """
-    taxonomy = yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text("utf-8"))
-    sections = [f"{number}. {section['title']}" for number, section in enumerate(taxonomy["sections"], start=1)]
+    lists = _lists()
+    labels = [paper_list.get("label", paper_list["title"]) for paper_list in lists.values()]
     home = _nav_labels((built_site / "index.html").read_text("utf-8"))
-    assert [label for label in home if label in sections] == sections, home
-    for number, section in enumerate(taxonomy["sections"], start=1):
-        expected = [
-            f"{number}.{sub_number} {sub['title']}" for sub_number, sub in enumerate(section["subsections"], start=1)
-        ]
-        labels = _nav_labels((built_site / "sections" / section["id"] / "index.html").read_text("utf-8"))
-        assert [label for label in labels if label in expected] == expected, labels
-        # The other sections stay in the nav, collapsed, in their order.
-        assert [label for label in labels if label in sections] == sections, labels
+    assert [label for label in home if label in labels] == labels, home
+    for list_id, paper_list in lists.items():
+        sections = [f"{number}. {section['title']}" for number, section in enumerate(paper_list["sections"], start=1)]
+        on_list_page = _nav_labels(_page(built_site, routes.paper_list(list_id)))
+        assert [label for label in on_list_page if label in sections] == sections, on_list_page
+        for number, section in enumerate(paper_list["sections"], start=1):
+            expected = [
+                f"{number}.{sub_number} {sub['title']}"
+                for sub_number, sub in enumerate(section["subsections"], start=1)
+            ]
+            nav = _nav_labels(_page(built_site, routes.section(section["id"], list_id)))
+            assert [label for label in nav if label in expected] == expected, nav
+            # The other sections and the other lists stay in the nav, collapsed, in their order.
+            assert [label for label in nav if label in sections] == sections, nav
+            assert [label for label in nav if label in labels] == labels, nav
 
 
 def test_papers_are_not_nav_entries(built_site: Path):
@@ -64,11 +84,18 @@ def test_papers_are_not_nav_entries(built_site: Path):
     assert "papers/arnold/" not in nav[: nav.index("</nav>")]
 
 
-def test_subsection_pages_link_every_paper(built_site: Path):
+def test_listing_pages_link_every_paper_in_every_list(built_site: Path):
     for paper_id, record in _papers().items():
-        section, subsection = record["category"].split("/")
-        html = (built_site / "sections" / section / subsection / "index.html").read_text("utf-8")
-        assert f'href="../../../papers/{paper_id}/"' in html, paper_id
+        for placement in [record, *record.get("also", [])]:
+            section, _, subsection = placement["category"].partition("/")
+            route = (
+                routes.subsection(section, subsection, placement["list"])
+                if subsection
+                else routes.section(section, placement["list"])
+            )
+            page = routes.url(route)
+            href = posixpath.relpath(routes.url(routes.paper(paper_id)), page) + "/"
+            assert f'href="{href}"' in _page(built_site, route), (paper_id, page)
 
 
 def test_search_index_finds_each_paper_page_by_its_title(built_site: Path):
