@@ -194,6 +194,15 @@ class PaperList:
     def subsections(self) -> tuple[Subsection, ...]:
         return tuple(sub for section in self.sections for sub in section.subsections)
 
+    @cached_property
+    def categories(self) -> tuple[str, ...]:
+        """Where a paper can be placed in this list: each subsection, and each section without any."""
+        return tuple(
+            category
+            for section in self.sections
+            for category in ([sub.category for sub in section.subsections] or [section.id])
+        )
+
 
 @dataclass(frozen=True)
 class SiteSettings:
