@@ -52,6 +52,7 @@ NEW_TITLE = "Tidy Gradients: A Record Added in the Web Editor"
 NEW_RECORD = f"""\
 # yaml-language-server: $schema=../../generator/schema/paper.schema.json
 title: '{NEW_TITLE}'
+list: training
 category: {{category}}
 authors:
 - Ada Example
