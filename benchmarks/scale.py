@@ -102,7 +102,13 @@ def _author(name: str, distinct: str) -> str:
 def synthesise(root: Path, papers: int, seed: int = 7) -> None:
     """Replace the copy's records with ``papers`` synthetic ones in about 50 subsections."""
     rng = random.Random(seed)
-    taxonomy = yaml.safe_load((root / "entries" / "taxonomy.yml").read_text("utf-8"))
+    # One conference-sized list: the copy's collection (or single list) gives way to one taxonomy.
+    entries = root / "entries"
+    header_file = entries / ("collection.yml" if (entries / "collection.yml").is_file() else "taxonomy.yml")
+    header = yaml.safe_load(header_file.read_text("utf-8"))
+    shutil.rmtree(entries / "lists", ignore_errors=True)
+    header_file.unlink()
+    taxonomy = {"title": header["title"], "description": header["description"]}
     taxonomy["sections"] = [
         {
             "id": f"section-{s}",
