@@ -23,6 +23,11 @@ PAPERS = {
 }
 
 
+def _heading(text: str) -> str:
+    """A heading as read, without the permalink sign MkDocs appends."""
+    return text.strip().removesuffix("¶").strip()
+
+
 def _in_list(list_id: str) -> list[str]:
     return [
         paper_id
@@ -35,7 +40,7 @@ def test_the_home_page_shows_every_list_in_order(watched, sites):
     watcher, mode = watched
     watcher.goto(page_url(sites, mode, ""))
     page = watcher.page
-    headings = [text.strip() for text in page.locator("article h2").all_inner_texts()]
+    headings = [_heading(text) for text in page.locator("article h2").all_inner_texts()]
     titles = [paper_list["title"] for paper_list in LISTS.values()]
     assert [heading for heading in headings if heading in titles] == titles, headings
     content = page.locator("article").inner_text()
@@ -47,7 +52,7 @@ def test_the_home_page_shows_every_list_in_order(watched, sites):
     # Each list's tab opens that list's page.
     page.locator(".md-tabs__item a", has_text=labels[-1]).click()
     page.wait_for_load_state("load")
-    assert page.locator("article h1").inner_text().strip() == titles[-1]
+    assert _heading(page.locator("article h1").inner_text()) == titles[-1]
     screenshot(page, f"{mode}-collection-home")
 
 
@@ -71,7 +76,7 @@ def test_a_paper_in_two_lists_shows_both_placements_and_both_texts(watched, site
     other = LISTS[placements[1]["list"]]["title"]
     page.locator("article p", has_text="Listed in").first.locator("a", has_text=other).click()
     page.wait_for_load_state("load")
-    assert page.locator("article h1").inner_text().strip() == other
+    assert _heading(page.locator("article h1").inner_text()) == other
     screenshot(page, f"{mode}-two-placements")
 
 

@@ -321,7 +321,7 @@ def test_single_file_export_prints_with_margins_and_full_pages(tmp_path: Path, c
     page = context.new_page()
     page.goto(out.resolve().as_uri(), wait_until="load")
     # The award's icon is drawn, not left to an emoji font the printer may not have.
-    assert page.locator(".badge", has_text="Best Paper Award").locator("svg").count() == 1
+    assert page.locator(".badge", has_text="Best Paper Award").first.locator("svg").count() == 1
     pdf = tmp_path / "list.pdf"
     page.pdf(path=str(pdf), format="A4")
     page.close()
