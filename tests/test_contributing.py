@@ -262,8 +262,8 @@ def test_a_record_added_by_hand_passes_the_pull_request_workflow(tmp_path: Path)
     clone = fresh_clone(tmp_path)
     add_record_by_hand(clone, KNOWN_CATEGORY)
     commit_as_contributor(clone, f"Add {NEW_TITLE}")
-    # The contributor ran nothing: the committed README does not list the paper yet.
-    assert NEW_TITLE not in (clone / "README.md").read_text("utf-8")
+    # The contributor ran nothing: the committed list does not hold the paper yet.
+    assert NEW_TITLE not in (clone / "lists" / "training.md").read_text("utf-8")
 
     outcome = play_pull_request(clone, tmp_path)
     assert outcome, "no workflow runs on pull requests"
@@ -280,9 +280,9 @@ def test_a_record_added_by_hand_passes_the_pull_request_workflow(tmp_path: Path)
     validation = commands["python -m generator validate --format github --changed-since HEAD^1"].result
     assert "::warning" not in validation.stdout
     assert re.search(r"0 errors, \d+ warnings: run `python -m generator validate --verbose`", validation.stderr)
-    # The job summary shows what the merge regenerates, with the new paper in README.md's diff.
+    # The job summary shows what the merge regenerates, with the new paper in its list's diff.
     (summary,) = [summary for _, summary in outcome.values() if "Generated files after the merge" in summary]
-    assert re.search(r"README\.md \| \d+ \+", summary)
+    assert re.search(r"lists/training\.md \| \d+ \+", summary)
     assert f"+#### {NEW_TITLE}" in summary
 
 
@@ -373,10 +373,10 @@ def test_after_the_merge_the_refresh_workflow_commits_the_regenerated_files_once
         == f"{BOT}|Regenerate generated files from the records [skip ci]"
     )
     changed = set(git(origin, "diff", "--name-only", merge, tip).splitlines())
-    assert "README.md" in changed
+    assert {"README.md", "lists/training.md"} <= changed
     # Only files git already tracked: nothing the build writes under docs/ got committed.
     assert changed <= set(git(origin, "ls-tree", "-r", "--name-only", merge).splitlines())
-    readme = git(origin, "show", f"{tip}:README.md")
+    readme = git(origin, "show", f"{tip}:lists/training.md")
     assert f"#### {NEW_TITLE}" in readme and "[arXiv:2501.09999](https://arxiv.org/abs/2501.09999)" in readme
 
     # Nothing changed since: a second run commits nothing.
@@ -404,7 +404,7 @@ def test_the_refresh_regenerates_on_the_new_tip_when_main_moved_meanwhile(tmp_pa
     assert "rejected" in steps[-1].output
     tip = remote_log(origin)[0]
     assert git(origin, "rev-parse", f"{tip}^") == other_merge
-    readme = git(origin, "show", f"{tip}:README.md")
+    readme = git(origin, "show", f"{tip}:lists/training.md")
     assert f"#### {NEW_TITLE}" in readme and "#### Second Paper: Merged Meanwhile" in readme
 
 
