@@ -282,7 +282,7 @@ def test_a_record_added_by_hand_passes_the_pull_request_workflow(tmp_path: Path)
     assert re.search(r"0 errors, \d+ warnings: run `python -m generator validate --verbose`", validation.stderr)
     # The job summary shows what the merge regenerates, with the new paper in its list's diff.
     (summary,) = [summary for _, summary in outcome.values() if "Generated files after the merge" in summary]
-    assert re.search(r"lists/training\.md \| \d+ \+", summary)
+    assert re.search(r"lists/training\.md +\| +\d+ \+", summary)
     assert f"+#### {NEW_TITLE}" in summary
 
 
