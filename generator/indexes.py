@@ -121,7 +121,7 @@ def _chart(chart_id: str, title: str, counts: Sequence[tuple[str, int, str | Non
 
 def statistics(catalog: Catalog) -> list[Chart]:
     """Papers per section, subsection, tag and presentation type."""
-    titles = {paper_list.id: f"{paper_list.title} › " if paper_list.id else "" for paper_list in catalog.lists}
+    titles = {paper_list.id: f"{paper_list.label} › " if paper_list.id else "" for paper_list in catalog.lists}
     sections = [
         (f"{titles[s.list_id]}{s.number}. {s.title}", len(s.papers), routes.section(s.id, s.list_id))
         for s in catalog.sections

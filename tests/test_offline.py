@@ -56,6 +56,11 @@ def test_single_file_is_self_contained_and_complete(project: Path, tmp_path: Pat
     )
     assert html.count('<section class="section"') == sections
     assert "<strong>12% throughput improvement for LLMs</strong>" in html
+    # Every link inside the file lands on an element of it: 0 broken internal links.
+    ids = set(re.findall(r'\bid="([^"]+)"', html))
+    fragments = re.findall(r'href="#([^"]*)"', html)
+    assert fragments and [fragment for fragment in fragments if fragment not in ids] == []
+    assert not re.search(r'href="(?!#|https?://|mailto:)', html), "a relative link would break out of the file"
 
 
 def test_an_export_never_replaces_a_folder_or_file_it_did_not_write(project: Path, tmp_path: Path):

@@ -18,7 +18,7 @@ from helpers import REPO, copy_project, generator
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
-SITE_NAME = "NeurIPS 2025: LLM Training Systems"
+SITE_NAME = load_site_config((REPO / "mkdocs.yml").read_text("utf-8"))["site_name"]
 AWARD_PAPER = "papers/gated-attention-for-large-language-models/"
 ORAL_PAPER = "papers/understanding-and-mitigating-numerical-sources/"
 hosted_only = pytest.mark.parametrize("watched", ["hosted"], indirect=True)
