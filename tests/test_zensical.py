@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 import yaml
 
+from generator import routes
 from generator.sitelinks import site_url_of
 from helpers import REPO, copy_project, generator, require, run
 
@@ -97,8 +98,9 @@ def _mkdocs_address(markdown: PurePosixPath) -> str:
     return "" if str(folder) == "." else f"{folder}/"
 
 
-def _taxonomy() -> dict:
-    return yaml.safe_load((REPO / "entries" / "taxonomy.yml").read_text("utf-8"))
+def _lists() -> dict[str, dict]:
+    """The collection's list files by list id."""
+    return {path.stem: yaml.safe_load(path.read_text("utf-8")) for path in (REPO / "entries" / "lists").glob("*.yml")}
 
 
 def test_every_paper_page_is_at_its_mkdocs_address(zensical_build: ZensicalBuild):
@@ -113,17 +115,23 @@ def test_every_paper_page_is_at_its_mkdocs_address(zensical_build: ZensicalBuild
         assert h1 and record["title"].strip().replace("&", "&amp;") in h1.group(1), path.stem
 
 
-def test_home_section_subsection_and_explorer_pages(zensical_build: ZensicalBuild):
-    taxonomy = _taxonomy()
+def test_home_list_section_subsection_and_explorer_pages(zensical_build: ZensicalBuild):
     home = _page(zensical_build.site, "")
     assert _canonical(home) == site_url_of(REPO / "mkdocs.yml")
     # The feed link comes from the shared theme override (generator/theme/main.html).
     assert 'rel="alternate" type="application/atom+xml"' in home
-    for section in taxonomy["sections"]:
-        assert section["title"].replace("&", "&amp;") in _page(zensical_build.site, f"sections/{section['id']}/")
-        for subsection in section["subsections"]:
-            html = _page(zensical_build.site, f"sections/{section['id']}/{subsection['id']}/")
-            assert subsection["title"].replace("&", "&amp;") in html
+    for list_id, paper_list in _lists().items():
+        assert paper_list["title"].replace("&", "&amp;") in _page(
+            zensical_build.site, routes.url(routes.paper_list(list_id))
+        )
+        for section in paper_list["sections"]:
+            html = _page(zensical_build.site, routes.url(routes.section(section["id"], list_id)))
+            assert section["title"].replace("&", "&amp;") in html
+            for subsection in section["subsections"]:
+                html = _page(
+                    zensical_build.site, routes.url(routes.subsection(section["id"], subsection["id"], list_id))
+                )
+                assert subsection["title"].replace("&", "&amp;") in html
     explorer = _page(zensical_build.site, "all/")
     assert '<script type="application/json" id="pl-explorer-data">' in explorer
     assert '<script src="../assets/explorer.js">' in explorer
