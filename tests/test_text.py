@@ -1,4 +1,4 @@
-"""Text helpers: the mis-decoding check's cheap pre-filter never clears text that ftfy would repair; a summary's gist."""
+"""Text helpers: the mis-decoding pre-filter never clears text ftfy would repair; a summary's gist."""
 
 from __future__ import annotations
 
