@@ -41,6 +41,51 @@ def explorer_payload_bytes(site: Path) -> int:
     return len(gzip.compress(match.group(1).encode("utf-8"), compresslevel=6))
 
 
+def _search(page, base: str, query: str) -> dict[str, float]:
+    """Milliseconds to the first search result: from opening ``base`` with the query typed at once
+    (cold), and from the last keystroke of the query typed at a human pace once the index is ready (warm)."""
+    search_box = page.locator("input.md-search__input")
+
+    def search(text: str, delay: float) -> float:
+        """Milliseconds from the last keystroke to the first result for the whole ``text``."""
+        search_box.fill("")
+        search_box.press_sequentially(text[:-1], delay=delay)
+        search_box.press(text[-1])
+        last_key = time.perf_counter()
+        # Results are redrawn per keystroke; wait for those of the whole query (Material adds ?h=<query>).
+        page.wait_for_function(
+            """(query) => {
+                const link = document.querySelector('.md-search-result__item a.md-search-result__link');
+                return link && new URL(link.href).searchParams.get('h') === query.toLowerCase();
+            }""",
+            arg=text,
+            timeout=120_000,
+        )
+        return (time.perf_counter() - last_key) * 1000
+
+    started = time.perf_counter()
+    page.goto(base, wait_until="domcontentloaded")
+    page.keyboard.press("/")
+    search_box.wait_for(state="visible")
+    search(query, delay=0)
+    # Typed at once on a fresh page: includes fetching the index and building it in the worker.
+    cold = (time.perf_counter() - started) * 1000
+    # Typed at a brisk human pace (80 ms a key) once the index is ready.
+    warm = search(query, delay=80)
+    return {"search cold": cold, "search warm": warm}
+
+
+def measure_search(site: Path, query: str) -> dict[str, float]:
+    """Search alone (see ``_search``), for a site without the explorer: the plain reference site."""
+    from playwright.sync_api import sync_playwright
+
+    with serve(site) as base, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
+        waits = _search(browser.new_page(), base, query)
+        browser.close()
+    return waits
+
+
 def measure(site: Path, query: str) -> dict[str, float]:
     """Milliseconds: search from page load to first result (cold) and from the last keystroke with the
     index ready (warm); explorer keystrokes (median and worst)."""
@@ -49,35 +94,7 @@ def measure(site: Path, query: str) -> dict[str, float]:
     with serve(site) as base, sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         page = browser.new_page()
-
-        search_box = page.locator("input.md-search__input")
-
-        def search(text: str, delay: float) -> float:
-            """Milliseconds from the last keystroke to the first result for the whole ``text``."""
-            search_box.fill("")
-            search_box.press_sequentially(text[:-1], delay=delay)
-            search_box.press(text[-1])
-            last_key = time.perf_counter()
-            # Results are redrawn per keystroke; wait for those of the whole query (Material adds ?h=<query>).
-            page.wait_for_function(
-                """(query) => {
-                    const link = document.querySelector('.md-search-result__item a.md-search-result__link');
-                    return link && new URL(link.href).searchParams.get('h') === query.toLowerCase();
-                }""",
-                arg=text,
-                timeout=120_000,
-            )
-            return (time.perf_counter() - last_key) * 1000
-
-        started = time.perf_counter()
-        page.goto(base, wait_until="domcontentloaded")
-        page.keyboard.press("/")
-        search_box.wait_for(state="visible")
-        search(query, delay=0)
-        # Typed at once on a fresh page: includes fetching the index and building it in the worker.
-        cold = (time.perf_counter() - started) * 1000
-        # Typed at a brisk human pace (80 ms a key) once the index is ready.
-        warm = search(query, delay=80)
+        waits = _search(page, base, query)
 
         page.goto(base + "all/", wait_until="load")
         page.locator("#pl-rows tr").first.wait_for()
@@ -86,8 +103,7 @@ def measure(site: Path, query: str) -> dict[str, float]:
         typed = [page.evaluate(_KEYSTROKE, prefix) for _ in range(KEYSTROKE_ROUNDS) for prefix in prefixes]
         browser.close()
     return {
-        "search cold": cold,
-        "search warm": warm,
+        **waits,
         "keystroke median": statistics.median(typed),
         "keystroke p95": statistics.quantiles(typed, n=20)[-1],
         "keystroke worst": max(typed),

@@ -117,6 +117,21 @@ def markdown_block(text: str) -> str:
 
 
 @cache
+def html_url(url: str) -> str:
+    """A URL for an ``href`` in HTML the generator writes: ``safe_url``'s, with ``&`` and quotes as references."""
+    return html.escape(safe_url(url), quote=True)
+
+
+def code_html(text: str) -> str:
+    """Text for a ``<pre><code>`` element in a raw HTML block: its lines kept, markup characters as references.
+
+    Control characters other than line breaks go, as in XML. In a raw HTML block Python-Markdown
+    reads no Markdown, and the callers' lines (BibTeX entries) never start with a fence.
+    """
+    return html.escape(_NOT_XML.sub("", text), quote=False)
+
+
+@cache
 def html_text(text: str) -> str:
     """Text for places that Material outputs as raw HTML (page titles in front matter)."""
     return html.escape(one_line(text), quote=True)
@@ -197,3 +212,12 @@ def record_html(text: str) -> str:
     """A Markdown field as sanitised HTML on one line, for the site, the exports and the feed."""
     rendered = _record_markdown().render(_NOT_XML.sub("", text))
     return _sanitiser().clean(rendered).strip().translate(_INERT_IN_MARKDOWN)
+
+
+_TAGS = re.compile(r"<[^>]*>")
+
+
+@cache
+def rendered_text(text: str) -> str:
+    """A Markdown field as the plain text a reader sees on the page: ``record_html``'s output without its tags."""
+    return one_line(html.unescape(_TAGS.sub(" ", record_html(text))))

@@ -17,7 +17,7 @@ import jinja2
 import material
 from markupsafe import Markup
 
-from . import escape, routes, vocabulary
+from . import escape, routes, text, vocabulary
 from .exports import code_fence
 
 # Spelled with a literal prefix, which lets the regex engine skip ahead: ten times faster than \n{3,}.
@@ -66,6 +66,10 @@ def text_environment() -> jinja2.Environment:
             "md_block": escape.markdown_block,
             "record_html": escape.record_html,
             "html": escape.html_text,
+            "html_url": escape.html_url,
+            "code_html": escape.code_html,
+            "gist": summary_gist,
+            "icon_svg": icon_svg,
             "xml": escape.xml_text,
             "yaml_str": escape.yaml_string,
             "anchor": github_anchor,
@@ -84,14 +88,20 @@ _MATERIAL_SHORTCODE = re.compile(r":material-([a-z0-9-]+):")
 
 @cache
 def icon_svg(shortcode: str) -> Markup:
-    """The inline SVG of a Material icon shortcode (":material-trophy:"), for the one page no Markdown renders.
+    """The inline SVG of a Material icon shortcode (":material-trophy:"), for HTML that no Markdown renders.
 
-    It is the file pymdownx.emoji inlines on the site, read from the installed Material theme.
+    It is the file pymdownx.emoji inlines on the site, read from the installed Material theme: the
+    single-file export and the raw HTML blocks of site pages, which Python-Markdown does not parse.
     """
     match = _MATERIAL_SHORTCODE.fullmatch(shortcode)
     if match is None:
         raise ValueError(f"not a Material icon shortcode: {shortcode!r}")
     return Markup((_MATERIAL_ICONS / "material" / f"{match.group(1)}.svg").read_text("utf-8"))
+
+
+def summary_gist(summary: str) -> str:
+    """What a listing shows of a summary: its first sentence as plain text, which the template still escapes."""
+    return text.gist(escape.rendered_text(summary))
 
 
 def _record_markup(text: str) -> Markup:

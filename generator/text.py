@@ -291,3 +291,18 @@ def joined_name(name: str) -> tuple[str, str] | None:
     if all(len(part) >= 3 and part[0].isupper() and part[1:].islower() for part in (first, second)):
         return first, second
     return None
+
+
+# A sentence ends at ., ! or ? before white space and a capital letter or digit ("e.g. a" goes on).
+_SENTENCE_END = re.compile(r"[.!?](?=\s+[\"'(\[]?[A-Z0-9])")
+GIST_LENGTH = 160
+
+
+def gist(text: str, limit: int = GIST_LENGTH) -> str:
+    """The first sentence of plain ``text``, cut at a word and marked with "…" when longer than ``limit``."""
+    end = _SENTENCE_END.search(text)
+    sentence = text[: end.start() + 1] if end else text
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0] if " " in sentence[:limit] else sentence[:limit]
+    return cut.rstrip(" ,;:—-") + "…"

@@ -48,7 +48,12 @@ def test_scale_benchmark_runs_at_small_n(tmp_path: Path):
     measured = dict(zip(cells("| papers | generator cold"), cells("| 30 |"), strict=True))
     assert measured["no change"].endswith("wrote 0"), "a run with nothing changed writes no file"
     assert re.fullmatch(r"[\d.]+ s, wrote [1-9]\d*", measured["one edit"]), "an edit rewrites its pages"
-    assert re.fullmatch(r"\d+ ms \(from page load \d+ ms\)", measured["search: first result"])
+    assert re.fullmatch(r"\d+ ms \(from page load \d+ ms, [\d.]+× the plain site's\)", measured["search: first result"])
+    assert re.fullmatch(
+        r"[\d.]+ s, \d+ MB, index [\d.]+ MB; search from page load \d+ ms",
+        measured["plain Material site, same page count"],
+    )
+    assert re.fullmatch(r"[\d.]+×", measured["whole build ÷ plain"])
     assert re.fullmatch(r"\d+ ms \(95th percentile \d+, worst \d+\)", measured["explorer keystroke"])
     assert re.fullmatch(r"[\d.]+ s \(`--dirty`: [\d.]+ s\)", measured["`mkdocs serve`: edit shown"])
     assert "| 30 | whole `mkdocs build`, start to end |" in result.stdout

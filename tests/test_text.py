@@ -1,11 +1,11 @@
-"""The mis-decoding check's cheap pre-filter never clears text that ftfy would repair."""
+"""Text helpers: the mis-decoding pre-filter never clears text ftfy would repair; a summary's gist."""
 
 from __future__ import annotations
 
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from generator.text import MIS_DECODING_SHAPE, MOJIBAKE_MARKERS, looks_mis_decoded, repair_mojibake
+from generator.text import MIS_DECODING_SHAPE, MOJIBAKE_MARKERS, gist, looks_mis_decoded, repair_mojibake
 
 
 def _mis_decoded(text: str, charset: str, lost_no_break_space: bool) -> str:
@@ -31,3 +31,17 @@ def test_text_the_prefilter_clears_is_never_repaired(text: str):
 
 def test_names_with_single_accents_skip_the_expensive_check():
     assert not MIS_DECODING_SHAPE.search("Zoë Müller, José Pérez, Søren Ørsted, Chloé Dupré, Jürgen Groß")
+
+
+def test_gist_is_the_first_sentence():
+    assert gist("Active tensors take 1.7% of memory. TERAIO plans offloading.") == "Active tensors take 1.7% of memory."
+    # An abbreviation or a decimal followed by lower case does not end the sentence.
+    assert gist("It beats e.g. the baseline by 2.5 points. More.") == "It beats e.g. the baseline by 2.5 points."
+    assert gist("No full stop at all") == "No full stop at all"
+
+
+def test_a_long_gist_is_cut_at_a_word():
+    text = "word " * 100
+    cut = gist(text, limit=40)
+    assert cut.endswith("…") and len(cut) <= 41
+    assert cut[:-1].split() == ["word"] * len(cut[:-1].split())
