@@ -256,7 +256,7 @@ PLAIN_CONFIG = {
     },
     "plugins": ["search"],
     "nav": [{"Home": "index.md"}],
-    "not_in_nav": "/papers/\n",
+    "not_in_nav": f"/{routes.url(routes.paper('x')).split('/')[0]}/\n",
 }
 
 

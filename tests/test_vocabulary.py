@@ -61,8 +61,10 @@ def test_each_output_names_a_presentation_by_its_one_label(presentation: str):
     label = PRESENTATIONS[presentation].label
     outputs = _outputs(presentation, "Best Paper")
     paper_page = outputs["docs/papers/p.md"]
-    # The badge: the label, after the presentation's icon if it has one.
-    assert re.search(rf">(:[\w-]+: )?{re.escape(label)}</span>", paper_page), paper_page
+    # The badge: the label, after the presentation's icon (an inline SVG) if it has one.
+    assert re.search(
+        rf">(<span class=\"twemoji\"><svg [^<]*>.*?</svg></span> )?{re.escape(label)}</span>", paper_page
+    ), paper_page
     assert award_label("Best Paper") in paper_page
     assert f"· {label}" in outputs["docs/sections/s/t.md"] or f"· {label}" in outputs["docs/sections/s/index.md"]
     assert f'<option value="{presentation}">{label}</option>' in outputs["docs/all.md"]
