@@ -116,3 +116,15 @@ def test_pages_make_no_third_party_requests(built_site: Path):
         fetched = [tag for tag in tags if not re.search(r'rel="(?:canonical|alternate)"', tag)]
         external = [tag for tag in fetched if re.search(r'(?:src|href)="(?:https?:)?//', tag)]
         assert external == [], external
+
+
+def test_each_list_page_shows_its_sections_with_their_subsections_as_lists(built_site: Path):
+    for list_id, paper_list in _lists().items():
+        html = _page(built_site, routes.paper_list(list_id))
+        for section in paper_list["sections"]:
+            for subsection in section["subsections"]:
+                href = posixpath.relpath(
+                    routes.url(routes.subsection(section["id"], subsection["id"], list_id)),
+                    routes.url(routes.paper_list(list_id)),
+                )
+                assert re.search(rf'<li><a href="{re.escape(href)}/">', html), (list_id, href)
