@@ -22,14 +22,13 @@ import contextlib
 import copy
 import datetime as dt
 import re
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .findings import DataError, Finding
-from .links import arxiv_id, openreview_id
+from .identity import normalised_title, paper_ids, titles_compatible
 from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE, load_document
 from .mdlist import ParsedList, parse_list
 from .mdpaper import PaperReading
@@ -62,47 +61,14 @@ RECORD_ORDER = (
 )
 LIST_ORDER = ("title", "description", "overview", "sections", "output")
 _VENUE_YEAR = re.compile(r"^(?P<venue>[A-Za-z][\w-]*)\s+(?P<year>(?:19|20)\d\d)\b")
-_NOT_WORD = re.compile(r"[\W_]+")
 
 
 # --------------------------------------------------------------------------- records
 
 
-def normalised_title(title: str) -> str:
-    """A title compared without letter case, accents, punctuation or emoji."""
-    ascii_like = unicodedata.normalize("NFKD", title)
-    return " ".join(_NOT_WORD.sub(" ", ascii_like.casefold()).split())
-
-
 def _title_key(title: str) -> str:
     """What titles are matched by: the normalised title, or the exact one when nothing is left of it ("🏆")."""
     return normalised_title(title) or f"={title.strip()}"
-
-
-def paper_ids(links: Any) -> set[tuple[str, str]]:
-    """The arXiv and OpenReview ids a record's links carry."""
-    ids: set[tuple[str, str]] = set()
-    for link in links if isinstance(links, list) else []:
-        url = link.get("url") if isinstance(link, dict) else None
-        if not isinstance(url, str):
-            continue
-        if found := arxiv_id(url):
-            ids.add(("arXiv", found))
-        if found := openreview_id(url):
-            ids.add(("OpenReview", found))
-    return ids
-
-
-def titles_compatible(first: str, second: str) -> bool:
-    """Whether two titles can name the same paper (one shortened, or the same short name)."""
-    a, b = normalised_title(first), normalised_title(second)
-    if a == b or (a and b and (a in b or b in a)):
-        return True
-    prefix_a, prefix_b = title_prefix(first), title_prefix(second)
-    if prefix_a and prefix_b and normalised_title(prefix_a) == normalised_title(prefix_b):
-        return True
-    words_a, words_b = set(a.split()), set(b.split())
-    return bool(words_a and words_b) and len(words_a & words_b) / len(words_a | words_b) >= 0.6
 
 
 def placements_of(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -353,7 +319,7 @@ class Collection:
                     line,
                     1,
                     "warning",
-                    f"'{facts['title']}' has the same {key[0]} id {key[1]} as '{other.data.get('title')}' "
+                    f"'{facts['title']}' has the same {key[0]} {key[1]} as '{other.data.get('title')}' "
                     f"({other.where}) but another title; kept as separate papers (check the link)",
                 )
             )

@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 from .escape import CODE_SPAN, is_safe_url
 from .findings import Finding, Rule
-from .links import arxiv_id, generic_page, link_kind, openreview_id, venue_year_of
+from .identity import normalised_title, paper_ids_of, titles_compatible
+from .links import generic_page, link_kind, venue_year_of
 from .load import Document, KeyPath, RawData
 from .schemas import COLLECTION, LIST, PAPER, TAGS, TAXONOMY, schema
 from .text import (
@@ -33,7 +34,6 @@ from .text import (
     INVISIBLE_CHARACTERS,
     NONCHARACTERS,
     character_name,
-    comparable_text,
     id_problem,
     invisible_characters,
     joined_name,
@@ -41,7 +41,7 @@ from .text import (
     looks_mis_decoded,
     title_prefix,
 )
-from .vocabulary import title_markers, without_title_markers
+from .vocabulary import title_markers
 
 _ROOT_NAMES = {PAPER: "record", TAXONOMY: "taxonomy", TAGS: "tags.yml", LIST: "list", COLLECTION: "collection"}
 
@@ -725,16 +725,6 @@ def check_names(document: Document, data: dict[str, Any]) -> Iterator[Finding]:
             )
 
 
-# Python's \w is a letter or number (Unicode categories L and N) or "_".
-_NOT_LETTER_OR_NUMBER = re.compile(r"[\W_]+")
-
-
-def normalised_title(title: str) -> str:
-    """Presentation and award markers, look-alike letters, invisible characters, case, punctuation
-    and white space folded away, for spotting the same paper twice."""
-    return _NOT_LETTER_OR_NUMBER.sub(" ", comparable_text(without_title_markers(title))).strip()
-
-
 def _added(document: Document) -> str | None:
     added = _mapping(document.data).get("added")
     return added if isinstance(added, str) and _is_iso_date(added) else None
@@ -775,15 +765,16 @@ def check_across(documents: list[Document], new: Collection[str] = (), collectio
             if prefix := title_prefix(title):
                 prefixes[normalised_title(prefix)].append((document, prefix))
         for index, url in _link_urls(data):
-            for kind, found in (("arXiv id", arxiv_id(url)), ("OpenReview id", openreview_id(url))):
-                if found:
-                    keys.append(((kind, found), ("links", index, "url")))
+            keys.extend((key, ("links", index, "url")) for key in paper_ids_of([url]))
         for key, where in dict(reversed(keys)).items():
             same_paper[key].append((document, where))
     for (kind, value), group in same_paper.items():
         if len(group) < 2:
             continue
         what = "title" if kind == "title" else f"{kind} {value}"
+        if kind != "title" and not _titles_agree(group):
+            # Different titles with one id: the same paper renamed, or a link on the wrong paper.
+            what += ", though the titles differ: if they are different papers, one of the links is wrong"
         reported = {id(document) for document in newest([document for document, _ in group], new)}
         for document, where in group:
             if id(document) not in reported:
@@ -809,6 +800,17 @@ def check_across(documents: list[Document], new: Collection[str] = (), collectio
                     "make sure the full title tells them apart",
                     Rule.SHARED_TITLE_PREFIX,
                 )
+
+
+def _title_of(document: Document) -> str:
+    title = _mapping(document.data).get("title")
+    return title if isinstance(title, str) else ""
+
+
+def _titles_agree(group: list[tuple[Document, KeyPath]]) -> bool:
+    """Whether records that share an id have titles that can name one paper."""
+    first = _title_of(group[0][0])
+    return all(titles_compatible(first, _title_of(document)) for document, _ in group[1:])
 
 
 # The site's settings, as mkdocs.yml holds them, by the names the taxonomy once gave them.

@@ -74,7 +74,8 @@ ERRORS = {
     "duplicate-arxiv": (
         GOOD.replace("A Perfectly Fine Paper", "Another Title").replace("2601.00001", "2510.27257"),
         r":8:5: error: the same paper is already listed in "
-        r"entries/papers/\S+ \(same arXiv id 2510\.27257\)",
+        r"entries/papers/\S+ \(same arXiv id 2510\.27257, though the titles differ: if they are different papers, one of "
+        r"the links is wrong\)",
     ),
     "duplicate-title": (
         GOOD.replace("A Perfectly Fine Paper", "gated attention for large-language models!"),
@@ -625,3 +626,19 @@ def test_every_finding_names_its_rule():
     assert set(QUALITY_RULES) <= set(Rule)
     template = (REPO / "generator" / "templates" / "quality.md.j2").read_text("utf-8")
     assert all(f'"{rule}":' in template for rule in QUALITY_RULES)
+
+
+def test_one_arxiv_id_on_two_unrelated_titles_says_a_link_may_be_wrong(tmp_path: Path):
+    """The curator's DiLoCo record carried the ML.ENERGY Benchmark's arXiv id: one id is one paper, but the
+    message says that a link may be on the wrong record."""
+    link = "links:\n  - label: arXiv\n    url: https://arxiv.org/abs/2505.06371\n"
+    entries = _entries(
+        tmp_path,
+        {
+            "diloco": "title: 'Scaling Laws for DiLoCo'\ncategory: systems/long-context-training\n" + link,
+            "ml-energy": "title: 'The ML.ENERGY Benchmark'\ncategory: systems/long-context-training\n" + link,
+        },
+    )
+    duplicates = [f for f in validate(load_entries(entries)) if f.rule == Rule.DUPLICATE]
+    assert duplicates and all(f.severity == "error" for f in duplicates)
+    assert all("one of the links is wrong" in f.message for f in duplicates)
