@@ -74,8 +74,8 @@ ERRORS = {
     "duplicate-arxiv": (
         GOOD.replace("A Perfectly Fine Paper", "Another Title").replace("2601.00001", "2510.27257"),
         r":8:5: error: the same paper is already listed in "
-        r"entries/papers/\S+ \(same arXiv id 2510\.27257, though the titles differ: if they are different papers, one of "
-        r"the links is wrong\)",
+        r"entries/papers/\S+ \(same arXiv id 2510\.27257, though the titles differ: "
+        r"if they are different papers, one of the links is wrong\)",
     ),
     "duplicate-title": (
         GOOD.replace("A Perfectly Fine Paper", "gated attention for large-language models!"),
