@@ -37,8 +37,13 @@ def load_site_config(text: str) -> Any:
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schema/paper.schema.json\n"
 
 
-class _RecordDumper(SafeDumper):  # type: ignore[misc]
-    """Block style, and multi-line strings as literal blocks, as a person would write them."""
+class _RecordDumper(yaml.SafeDumper):  # type: ignore[misc]
+    """Block style, and multi-line strings as literal blocks, as a person would write them.
+
+    The pure-Python dumper, not libyaml's: libyaml writes characters outside the Basic
+    Multilingual Plane (emoji such as 🎮) as escapes, which a person editing the file
+    cannot read. Files are dumped rarely (new, import), so its speed does not matter.
+    """
 
 
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
