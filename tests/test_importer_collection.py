@@ -348,7 +348,9 @@ def test_the_collections_index_gives_its_title_order_and_overviews(tmp_path: Pat
     header = yaml.safe_load((project / "entries" / "collection.yml").read_text("utf-8"))
     assert header["title"] == "NeurIPS 2025: ML Systems" and header["lists"] == ["inference", "rl", "training"]
     assert header["description"].startswith("A curated collection of **NeurIPS 2025** papers focused on")
-    rl = yaml.safe_load((project / "entries" / "lists" / "rl.yml").read_text("utf-8"))
+    rl_text = (project / "entries" / "lists" / "rl.yml").read_text("utf-8")
+    assert "label: 🎮 RL\n" in rl_text, "a person editing the file reads the emoji, not an escape"
+    rl = yaml.safe_load(rl_text)
     assert rl["label"] == "🎮 RL" and rl["summary"] == "RL training infrastructure, policy optimization, scaling"
     assert rl["overview"].startswith("RL systems and algorithms for LLM training:\n\n- **Training Infrastructure**")
     generator(project, "build")
