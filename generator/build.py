@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
@@ -14,7 +15,7 @@ from . import cache
 from .findings import DataError, Finding, errors_in
 from .paths import display_path, links_under
 from .routes import DOCS_DIR, MKDOCS_YML, is_output_location
-from .write import WriteReport, build_lock, sync_outputs
+from .write import TEMPORARY_SUFFIX, WriteReport, build_lock, sync_outputs
 from .yamlio import load_site_config
 
 # The pipeline's modules are imported when a run needs them: a run with nothing changed
@@ -71,6 +72,37 @@ class BuildResult:
     site_nav: list[Any] = field(default_factory=list)
     # None when the cache showed that nothing changed, and nothing was loaded.
     catalog: Catalog | None = None
+
+
+def watched_sources(project: Project) -> list[Path]:
+    """What a preview server watches to rebuild the site: the data, the templates, and docs/ less the generated pages.
+
+    The generator writes its pages into docs/ during a build; a server that watched them
+    would rebuild a second time after every edit. A folder under docs/ with no generated
+    file is given whole, so a page added to it is seen; where hand-written files sit
+    beside generated ones, each is given on its own (a page added there is seen at the
+    next rebuild). Without a readable manifest, docs/ is given whole.
+    """
+    docs = project.root / DOCS_DIR
+    try:
+        listed = json.loads(project.manifest.read_text("utf-8"))["files"]
+        generated = {project.root / path for path in listed} | {project.manifest}
+    except (OSError, ValueError, KeyError, TypeError):
+        generated = set()
+    templates = Path(__file__).resolve().parent / "templates"
+    sources = [project.entries_dir, templates]
+    if not generated:
+        return [*sources, docs]
+    # Every folder on the way to a generated file holds one.
+    mixed = {parent for path in generated for parent in path.parents}
+    pending = [docs]
+    while pending:
+        for entry in sorted(pending.pop().iterdir()):
+            if entry in mixed and entry.is_dir():
+                pending.append(entry)
+            elif entry not in generated and not entry.name.endswith(TEMPORARY_SUFFIX):
+                sources.append(entry)
+    return sources
 
 
 def catalog_from(raw: RawData) -> Catalog:
