@@ -27,16 +27,17 @@ from markdown_it import MarkdownIt
 # differs between Markdown implementations. A colon opens an icon or emoji shortcode
 # (":material-trophy:" on the site, ":rocket:" on GitHub) when a word and a colon follow.
 _INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)|:(?=[\w+-]+:)")
-_WHITESPACE = re.compile(r"\s+")
 # Control characters are invisible, and most are not even allowed in XML (the feed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Everything XML 1.0 cannot carry (C0 controls but tab, LF and CR; surrogates; U+FFFE and
 # U+FFFF), plus what it only tolerates and feed readers may reject: C1 controls and the
-# other noncharacters (U+FDD0..U+FDEF and the last two code points of every plane).
-_NOT_XML = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
-    + "]"
+# other noncharacters (U+FDD0..U+FDEF and the last two code points of every plane). The
+# planes above the first are a class of their own, tried only on text that reaches them:
+# one class with all of them took ten times as long to scan as the first plane's.
+_NOT_XML_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NOT_XML_ASTRAL = re.compile(
+    "[" + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0x10000, 0x110000, 0x10000)) + "]"
 )
 # A Markdown code span; the validator uses it too, to look at prose only.
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
@@ -57,7 +58,14 @@ def _reference(char: str) -> str:
 
 def one_line(text: str) -> str:
     """Plain text without control characters, its white space runs (line breaks too) as single spaces."""
-    return _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    # str.split() splits at exactly the characters the regex class \s matches, and drops the ends.
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def without_non_xml(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry or feed readers may reject."""
+    text = _NOT_XML_BMP.sub("", text)
+    return _NOT_XML_ASTRAL.sub("", text) if _ASTRAL.search(text) else text
 
 
 # Titles, names and summaries reach several pages each (their own, listings, the README):
@@ -125,7 +133,7 @@ def html_text(text: str) -> str:
 @cache
 def xml_text(text: str) -> str:
     """Text for any XML element or attribute (the Atom feed): escaped, on one line, XML 1.0 characters only."""
-    return html_text(_NOT_XML.sub("", text))
+    return html_text(without_non_xml(text))
 
 
 def yaml_string(text: str) -> str:
@@ -195,5 +203,5 @@ def _sanitiser() -> nh3.Cleaner:
 @cache
 def record_html(text: str) -> str:
     """A Markdown field as sanitised HTML on one line, for the site, the exports and the feed."""
-    rendered = _record_markdown().render(_NOT_XML.sub("", text))
+    rendered = _record_markdown().render(without_non_xml(text))
     return _sanitiser().clean(rendered).strip().translate(_INERT_IN_MARKDOWN)

@@ -204,8 +204,30 @@ def site_path(site_url: str | None) -> str:
 
 
 def relative(source: str, target: str) -> str:
-    """The link from the page at docs path ``source`` to docs path ``target``."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    """The link from the page at docs path ``source`` to docs path ``target``.
+
+    What ``posixpath.relpath`` gives, computed on the strings: relpath makes both paths
+    absolute against the working folder first, and a build asks for some 80,000 links.
+    """
+    folder = source.rpartition("/")[0]
+    if source.startswith("/") or not _is_plain(folder) or not _is_plain(target):
+        return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    start = folder.split("/") if folder else []
+    parts = target.split("/")
+    common = 0
+    for mine, theirs in zip(start, parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+
+
+def _is_plain(path: str) -> bool:
+    """A relative path with no empty, '.' or '..' part (an empty one is the docs folder itself)."""
+    if not path:
+        return True
+    parts = path.split("/")
+    return "" not in parts and "." not in parts and ".." not in parts
 
 
 @dataclass(frozen=True)
