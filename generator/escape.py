@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 # Characters that start inline markup in Python-Markdown, GitHub Markdown or the
 # extensions the site enables. Numeric references render as the same character
@@ -200,8 +201,54 @@ def _sanitiser() -> nh3.Cleaner:
     )
 
 
+def _is_plain_line(text: str, markdown: MarkdownIt) -> bool:
+    """One line that is one paragraph of plain text: nothing in it can start inline markup or a block.
+
+    No character the inline parser stops at (markup, entities, line breaks), no white space
+    at either end, and no digit first (``1. `` starts a list).
+    """
+    return (
+        bool(text)
+        and text == text.strip()
+        and not text[0].isdigit()
+        and "\r" not in text
+        and markdown.inline.terminator_re.search(text) is None
+    )
+
+
+def _paragraph(text: str) -> list[Token]:
+    """The tokens markdown-it's parser makes of a plain line: a paragraph holding one text."""
+    return [
+        Token("paragraph_open", "p", 1, map=[0, 1], block=True),
+        Token(
+            "inline",
+            "",
+            0,
+            map=[0, 1],
+            level=1,
+            content=text,
+            block=True,
+            children=[Token("text", "", 0, content=text)],
+        ),
+        Token("paragraph_close", "p", -1, block=True),
+    ]
+
+
+def record_markdown(text: str) -> str:
+    """A Markdown field as CommonMark HTML in the records' configuration, before it is sanitised.
+
+    Most summaries are one line of plain prose, which markdown-it's parser walks character
+    by character in Python to find nothing in: such a line goes straight to its renderer
+    as the paragraph the parser would have made.
+    """
+    markdown = _record_markdown()
+    if _is_plain_line(text, markdown):
+        return markdown.renderer.render(_paragraph(text), markdown.options, {})
+    return markdown.render(text)
+
+
 @cache
 def record_html(text: str) -> str:
     """A Markdown field as sanitised HTML on one line, for the site, the exports and the feed."""
-    rendered = _record_markdown().render(without_non_xml(text))
+    rendered = record_markdown(without_non_xml(text))
     return _sanitiser().clean(rendered).strip().translate(_INERT_IN_MARKDOWN)
