@@ -242,9 +242,13 @@ def record_markdown(text: str) -> str:
     as the paragraph the parser would have made.
     """
     markdown = _record_markdown()
-    if _is_plain_line(text, markdown):
-        return markdown.renderer.render(_paragraph(text), markdown.options, {})
-    return markdown.render(text)
+    # markdown-it types both results as Any; its HTML renderer returns text.
+    rendered: str = (
+        markdown.renderer.render(_paragraph(text), markdown.options, {})
+        if _is_plain_line(text, markdown)
+        else markdown.render(text)
+    )
+    return rendered
 
 
 @cache
