@@ -63,12 +63,14 @@ def code_digest() -> str:
             path = os.path.join(folder, name)
             digest.update(f"{os.path.relpath(path, package)}\0{_file_digest(path)}\0".encode())
     digest.update(sys.version.encode())
+    # Installed packages only, by name: the CLI and MkDocs' hook see different search paths
+    # (the working folder, the script's), which must not make their caches differ.
+    installed: set[str] = set()
     for folder in sys.path:
-        try:
-            names = sorted(name for name in os.listdir(folder or ".") if name.endswith((".dist-info", ".egg-info")))
-        except OSError:
-            continue
-        digest.update(f"{folder}\0{'/'.join(names)}\0".encode())
+        if os.path.basename(folder) in ("site-packages", "dist-packages"):
+            with contextlib.suppress(OSError):
+                installed.update(name for name in os.listdir(folder) if name.endswith((".dist-info", ".egg-info")))
+    digest.update("/".join(sorted(installed)).encode())
     return digest.hexdigest()
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from generator.build import MANIFEST
 from generator.cache import CACHE_FILE
-from helpers import generator
+from helpers import generator, mkdocs_build
 
 PAGE = "docs/papers/teraio.md"
 RECORD = "entries/papers/teraio.yaml"
@@ -207,3 +207,14 @@ def test_the_cached_outputs_are_those_of_a_clean_run(project: Path, tmp_path: Pa
         (clean / path).unlink()
     _build(clean)
     assert _outputs(clean) == _outputs(project)
+
+
+@pytest.mark.slow
+def test_mkdocs_build_after_the_cli_finds_nothing_changed(project: Path, tmp_path: Path):
+    """The hook and the CLI key the cache alike (another process, another search path): no second full run."""
+    _build(project)
+    record = (project / CACHE_FILE).stat()
+    mkdocs_build(project, tmp_path / "site")
+    after = (project / CACHE_FILE).stat()
+    assert (after.st_ino, after.st_mtime_ns) == (record.st_ino, record.st_mtime_ns), "a full run rewrites the cache"
+    assert (tmp_path / "site" / "papers" / "teraio" / "index.html").is_file()
