@@ -91,8 +91,8 @@ def watched_sources(project: Project) -> list[Path]:
         generated = set()
     templates = Path(__file__).resolve().parent / "templates"
     sources = [project.entries_dir, templates]
-    if not generated:
-        return [*sources, docs]
+    if not docs.is_dir() or not generated:
+        return [*sources, docs] if docs.is_dir() else sources
     # Every folder on the way to a generated file holds one.
     mixed = {parent for path in generated for parent in path.parents}
     pending = [docs]
