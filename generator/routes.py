@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
 
 from .text import ID_PATTERN
@@ -209,9 +210,17 @@ def relative(source: str, target: str) -> str:
     What ``posixpath.relpath`` gives, computed on the strings: relpath makes both paths
     absolute against the working folder first, and a build asks for some 80,000 links.
     """
-    folder = source.rpartition("/")[0]
-    if source.startswith("/") or not _is_plain(folder) or not _is_plain(target):
+    if source.startswith("/") or target.startswith("/"):
         return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    return _relative_from(source.rpartition("/")[0], target)
+
+
+# Thousands of pages share a folder, and each paper is linked from several of them.
+@cache
+def _relative_from(folder: str, target: str) -> str:
+    if not _is_plain(folder) or not _is_plain(target):
+        # Both relative: the working folder relpath starts from cancels out.
+        return posixpath.relpath(target, folder or ".")
     start = folder.split("/") if folder else []
     parts = target.split("/")
     common = 0
