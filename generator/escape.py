@@ -204,14 +204,16 @@ def _sanitiser() -> nh3.Cleaner:
 def _is_plain_line(text: str, markdown: MarkdownIt) -> bool:
     """One line that is one paragraph of plain text: nothing in it can start inline markup or a block.
 
-    No character the inline parser stops at (markup, entities, line breaks), no white space
-    at either end, and no digit first (``1. `` starts a list).
+    No character the inline parser stops at (markup, entities, line breaks), none that the
+    parser first replaces (a carriage return, NUL), no white space at either end, and no
+    digit first (``1. `` starts a list).
     """
     return (
         bool(text)
         and text == text.strip()
         and not text[0].isdigit()
         and "\r" not in text
+        and "\0" not in text
         and markdown.inline.terminator_re.search(text) is None
     )
 
