@@ -43,9 +43,13 @@ _MKDOCS_YML = "mkdocs.yml"
 _CODE = "<code>"
 
 
-def _file_digest(path: str) -> str:
-    with open(path, "rb") as stream:
-        return hashlib.file_digest(stream, "sha256").hexdigest()
+def _file_digest(path: str) -> str | None:
+    """The file's SHA-256, or None when it cannot be read (the full run then says why)."""
+    try:
+        with open(path, "rb") as stream:
+            return hashlib.file_digest(stream, "sha256").hexdigest()
+    except OSError:
+        return None
 
 
 def code_digest() -> str:
@@ -95,8 +99,8 @@ def input_digests(root: Path) -> dict[str, str] | None:
                 return None
             if entry.is_dir():
                 pending.append(relative)
-            elif entry.is_file():
-                digests[relative] = _file_digest(entry.path)
+            elif entry.is_file() and (digest := _file_digest(entry.path)) is not None:
+                digests[relative] = digest
             else:
                 return None
     try:
@@ -105,9 +109,9 @@ def input_digests(root: Path) -> dict[str, str] | None:
         return digests
     except OSError:
         return None
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(mode) or (digest := _file_digest(os.path.join(root, _MKDOCS_YML))) is None:
         return None
-    digests[_MKDOCS_YML] = _file_digest(os.path.join(root, _MKDOCS_YML))
+    digests[_MKDOCS_YML] = digest
     return digests
 
 
@@ -167,6 +171,8 @@ def remember(
             return
         # The manifest is read back: sync_outputs wrote it, and only it knows its text.
         digest = _file_digest(os.path.join(root, relative)) if text is None else text_digest(text)
+        if digest is None:
+            return
         files[relative] = [*state, digest]
     record = {
         "version": CACHE_VERSION,
