@@ -3,23 +3,27 @@
 from __future__ import annotations
 
 import gc
+import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from . import cache
 from .findings import DataError, Finding, errors_in
-from .load import PAPERS_DIR, TAXONOMY_FILE, RawData, load_entries
-from .model import Catalog, SiteSettings, build_catalog
 from .paths import display_path, links_under
-from .render import render_all, render_nav, splice_nav
 from .routes import DOCS_DIR, MKDOCS_YML, is_output_location
-from .validate import validate
-from .views import output_sources
-from .write import WriteReport, build_lock, sync_outputs
+from .write import TEMPORARY_SUFFIX, WriteReport, build_lock, sync_outputs
 from .yamlio import load_site_config
+
+# The pipeline's modules are imported when a run needs them: a run with nothing changed
+# stops at the cache, and importing Jinja, jsonschema and the Markdown renderer would cost it
+# more than the rest of its work.
+if TYPE_CHECKING:
+    from .load import RawData
+    from .model import Catalog
 
 MANIFEST = f"{DOCS_DIR}/.generated.json"
 
@@ -60,16 +64,52 @@ class StageTimes(dict[str, float]):
 
 @dataclass(frozen=True)
 class BuildResult:
-    catalog: Catalog
+    papers: int
     warnings: list[Finding]
     report: WriteReport
     times: StageTimes = field(default_factory=StageTimes)
     # The whole nav of mkdocs.yml when the run rewrote it, for a caller that had read the file before.
     site_nav: list[Any] = field(default_factory=list)
+    # None when the cache showed that nothing changed, and nothing was loaded.
+    catalog: Catalog | None = None
+
+
+def watched_sources(project: Project) -> list[Path]:
+    """What a preview server watches to rebuild the site: the data, the templates, and docs/ less the generated pages.
+
+    The generator writes its pages into docs/ during a build; a server that watched them
+    would rebuild a second time after every edit. A folder under docs/ with no generated
+    file is given whole, so a page added to it is seen; where hand-written files sit
+    beside generated ones, each is given on its own (a page added there is seen at the
+    next rebuild). Without a readable manifest, docs/ is given whole.
+    """
+    docs = project.root / DOCS_DIR
+    try:
+        listed = json.loads(project.manifest.read_text("utf-8"))["files"]
+        generated = {project.root / path for path in listed} | {project.manifest}
+    except (OSError, ValueError, KeyError, TypeError):
+        generated = set()
+    templates = Path(__file__).resolve().parent / "templates"
+    sources = [project.entries_dir, templates]
+    if not docs.is_dir() or not generated:
+        return [*sources, docs] if docs.is_dir() else sources
+    # Every folder on the way to a generated file holds one.
+    mixed = {parent for path in generated for parent in path.parents}
+    pending = [docs]
+    while pending:
+        for entry in sorted(pending.pop().iterdir()):
+            if entry in mixed and entry.is_dir():
+                pending.append(entry)
+            elif entry not in generated and not entry.name.endswith(TEMPORARY_SUFFIX):
+                sources.append(entry)
+    return sources
 
 
 def catalog_from(raw: RawData) -> Catalog:
     """The model of validated raw data."""
+    from .load import PAPERS_DIR
+    from .model import SiteSettings, build_catalog
+
     records = ((document.stem, document.display, document.data) for document in raw.papers)
     settings = SiteSettings.from_config(raw.site.data if raw.site else {})
     folder = display_path(raw.entries_dir / PAPERS_DIR, raw.entries_dir.parent)
@@ -84,7 +124,14 @@ def catalog_from(raw: RawData) -> Catalog:
 
 def load_catalog(project: Project, times: StageTimes | None = None) -> tuple[Catalog, list[Finding]]:
     """Load and validate the records; raise DataError on any error, return the warnings."""
-    times = StageTimes() if times is None else times
+    _, catalog, findings = _load(project, StageTimes() if times is None else times)
+    return catalog, findings
+
+
+def _load(project: Project, times: StageTimes) -> tuple[RawData, Catalog, list[Finding]]:
+    from .load import load_entries
+    from .validate import validate
+
     with times.stage("load"):
         raw = load_entries(project.entries_dir)
     with times.stage("validate"):
@@ -93,7 +140,7 @@ def load_catalog(project: Project, times: StageTimes | None = None) -> tuple[Cat
         raise DataError(findings)
     with times.stage("model"):
         catalog = catalog_from(raw)
-    return catalog, findings
+    return raw, catalog, findings
 
 
 @contextmanager
@@ -114,23 +161,45 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def generate(project: Project, *, check: bool = False) -> BuildResult:
-    """Render every output; write the changed ones (or, with ``check``, list them)."""
-    with _without_cycle_collection():
-        return _generate(project, check=check)
+    """Render every output; write the changed ones (or, with ``check``, list them).
 
-
-def _generate(project: Project, *, check: bool) -> BuildResult:
+    A run that finds, in the cache of the last one, that no input changed and every output
+    is as that run left it, stops there: it writes nothing and reports what that run did.
+    """
+    if check:
+        with _without_cycle_collection():
+            return _generate(project, StageTimes(), check=True, digests=None)
     times = StageTimes()
-    catalog, warnings = load_catalog(project, times)
+    with times.stage("cache"), build_lock(project.root):
+        # Hashed before anything is read: an input edited during the run then differs from its
+        # recorded digest next time, and the next run is a full one.
+        digests = cache.input_digests(project.root)
+        # A link under docs/ stops a full run; it must stop this one too.
+        linked = links_under(project.root / DOCS_DIR, project.root)
+        cached = None if linked else cache.unchanged_build(project.root, digests)
+    if cached is not None:
+        return BuildResult(papers=cached.papers, warnings=cached.warnings, report=WriteReport(), times=times)
+    with _without_cycle_collection():
+        return _generate(project, times, check=False, digests=digests)
+
+
+def _generate(project: Project, times: StageTimes, *, check: bool, digests: dict[str, str] | None) -> BuildResult:
+    from .load import TAXONOMY_FILE
+    from .render import render_all
+    from .views import output_sources
+
+    raw, catalog, warnings = _load(project, times)
     with times.stage("render"):
         outputs = render_all(catalog, warnings)
-        edits = _nav_edit(project, catalog)
+        current_yml, edits = _nav_edit(project, catalog)
     with times.stage("write"):
         # docs/ is published as it is: a link there would publish, or let the build overwrite, a file elsewhere.
         if links := links_under(project.root / DOCS_DIR, project.root):
             raise DataError(links)
         taxonomy = display_path(project.entries_dir / TAXONOMY_FILE, project.root)
         with nullcontext() if check else build_lock(project.root):
+            if not check:
+                cache.forget(project.root)
             report = sync_outputs(
                 project.root,
                 outputs,
@@ -140,6 +209,9 @@ def _generate(project: Project, *, check: bool) -> BuildResult:
                 edits=edits,
                 sources=output_sources(catalog, taxonomy),
             )
+            if digests is not None and _read_as_hashed(raw, current_yml, digests):
+                written = {MKDOCS_YML: cache.text_digest(edits[MKDOCS_YML])} if MKDOCS_YML in report.written else {}
+                cache.remember(project.root, {**digests, **written}, outputs, MANIFEST, len(catalog.papers), warnings)
     if check:
         # Pages under docs/ are git-ignored build products: one not built yet is not stale.
         report.stale = [
@@ -148,12 +220,27 @@ def _generate(project: Project, *, check: bool) -> BuildResult:
     # Parsed only when the run rewrote mkdocs.yml: otherwise the caller's reading is current.
     rewritten = MKDOCS_YML in report.written
     site_nav = load_site_config(edits[MKDOCS_YML]).get("nav", []) if rewritten else []
-    return BuildResult(catalog=catalog, warnings=warnings, report=report, times=times, site_nav=site_nav)
+    return BuildResult(
+        papers=len(catalog.papers), warnings=warnings, report=report, times=times, site_nav=site_nav, catalog=catalog
+    )
 
 
-def _nav_edit(project: Project, catalog: Catalog) -> dict[str, str]:
-    """mkdocs.yml with the taxonomy nav spliced in, where any reader of that file finds it."""
+def _read_as_hashed(raw: RawData, mkdocs_yml: str | None, digests: dict[str, str]) -> bool:
+    """Whether every file this run read held what was hashed before it started (none was edited meanwhile)."""
+    documents = [raw.taxonomy, raw.tags, raw.site, *raw.lists, *raw.papers]
+    read = {document.display: document.text for document in documents if document is not None}
+    if mkdocs_yml is not None:
+        if read.get(MKDOCS_YML, mkdocs_yml) != mkdocs_yml:
+            return False
+        read[MKDOCS_YML] = mkdocs_yml
+    return all(digests.get(path) == cache.text_digest(text) for path, text in read.items())
+
+
+def _nav_edit(project: Project, catalog: Catalog) -> tuple[str | None, dict[str, str]]:
+    """mkdocs.yml as read, and with the taxonomy nav spliced in, where any reader of that file finds it."""
+    from .render import render_nav, splice_nav
+
     if not project.mkdocs_yml.exists():
-        return {}
+        return None, {}
     current = project.mkdocs_yml.read_text(encoding="utf-8")
-    return {MKDOCS_YML: splice_nav(current, render_nav(catalog))}
+    return current, {MKDOCS_YML: splice_nav(current, render_nav(catalog))}

@@ -10,35 +10,27 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
-
-from . import routes
-from .audit import audit_html, audit_site, theme_inline_scripts
 from .build import BuildResult, Project, generate, load_catalog
-from .changes import SelectionError, changed_since, named_files
-from .convert import plan_import_index, plan_make_collection
 from .findings import DataError, errors_in, format_findings
-from .importer import ImportPlan, plan_import, write_plan
-from .linkcheck import ALLOW_PRIVATE_OPTION, CheckSettings, LinkChecker, report
-from .load import load_entries
-from .mdlist import ListError
-from .offline import build_offline_site, write_single_file, zip_folder
-from .paths import display_path
-from .render import single_file_stylesheet
-from .scaffold import NewPaper, categories_of, prompt_list, prompt_missing, write_new
-from .schemas import LIST, TAXONOMY
-from .sitelinks import broken_links, site_url_of
 from .text import counted
-from .validate import check_taxonomy, suggest, validate
 from .write import WriteError
+
+# Each command imports what only it needs: `build` with nothing changed must not pay for
+# Jinja, jsonschema, the importer or the link checker.
+if TYPE_CHECKING:
+    from .importer import ImportPlan
+
+# The link checker's option to reach private addresses: named here, where the parser needs it
+# for every command, and imported by the link checker's messages.
+ALLOW_PRIVATE_OPTION = "--allow-private"
 
 
 def build_summary(result: BuildResult, *, check: bool = False) -> dict[str, Any]:
     """What a build did, for programs: counts, each stage's seconds and, in check mode, the stale files."""
     summary: dict[str, Any] = {
-        "papers": len(result.catalog.papers),
+        "papers": result.papers,
         "written": len(result.report.written),
         "removed": len(result.report.removed),
         "warnings": len(result.warnings),
@@ -65,10 +57,10 @@ def _build(args: argparse.Namespace) -> int:
     if args.json:
         return 0
     if args.check:
-        print(f"up to date: {counted(len(result.catalog.papers), 'paper')}")
+        print(f"up to date: {counted(result.papers, 'paper')}")
         return 0
     print(
-        f"{counted(len(result.catalog.papers), 'paper')}: wrote {counted(len(report.written), 'file')}, "
+        f"{counted(result.papers, 'paper')}: wrote {counted(len(report.written), 'file')}, "
         f"removed {len(report.removed)}; {warnings_summary(len(result.warnings), listed=args.verbose)}"
     )
     if args.timings:
@@ -86,6 +78,8 @@ def warnings_summary(count: int, listed: bool) -> str:
 
 
 def _selection(args: argparse.Namespace) -> tuple[set[str], set[str]]:
+    from .changes import changed_since, named_files
+
     """The files named on the command line, and those changed since --changed-since."""
     root = Path(args.root)
     named = named_files(root, root / "entries", args.paths)
@@ -94,6 +88,10 @@ def _selection(args: argparse.Namespace) -> tuple[set[str], set[str]]:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    from .changes import SelectionError
+    from .load import load_entries
+    from .validate import validate
+
     try:
         named, changed = _selection(args)
     except SelectionError as error:
@@ -158,10 +156,18 @@ def _import_summary(source: Path, plan: ImportPlan) -> str:
 
 
 def _import_markdown(args: argparse.Namespace) -> int:
+    from .importer import plan_import, write_plan
+    from .mdlist import ListError
+
     source = Path(args.file)
     added = dt.date.fromisoformat(args.added) if args.added else None
     folder = Path(args.out) if args.out else Path(args.root) / "entries"
-    plan = plan_import(folder, _read_list_file(source), str(source), args.list, added)
+    try:
+        plan = plan_import(folder, _read_list_file(source), str(source), args.list, added)
+    except ListError as error:
+        # The message already reads "file:line: error: …".
+        print(error, file=sys.stderr)
+        return 1
     for warning in plan.imported.warnings:
         print(warning, file=sys.stderr)
     write_plan(plan)
@@ -170,6 +176,8 @@ def _import_markdown(args: argparse.Namespace) -> int:
 
 
 def _make_collection(args: argparse.Namespace) -> int:
+    from .convert import plan_make_collection
+
     entries = Path(args.root) / "entries"
     plan = plan_make_collection(entries, args.list)
     plan.write()
@@ -182,8 +190,15 @@ def _make_collection(args: argparse.Namespace) -> int:
 
 
 def _import_index(args: argparse.Namespace) -> int:
+    from .convert import plan_import_index
+    from .mdlist import ListError
+
     source = Path(args.file)
-    plan = plan_import_index(Path(args.root) / "entries", _read_list_file(source), str(source))
+    try:
+        plan = plan_import_index(Path(args.root) / "entries", _read_list_file(source), str(source))
+    except ListError as error:
+        print(error, file=sys.stderr)
+        return 1
     for warning in plan.warnings:
         print(warning, file=sys.stderr)
     plan.write()
@@ -192,6 +207,12 @@ def _import_index(args: argparse.Namespace) -> int:
 
 
 def _new(args: argparse.Namespace) -> int:
+    from .load import load_entries
+    from .paths import display_path
+    from .scaffold import NewPaper, categories_of, prompt_list, prompt_missing, write_new
+    from .schemas import LIST, TAXONOMY
+    from .validate import check_taxonomy, suggest, validate
+
     entries = Path(args.root) / "entries"
     raw = load_entries(entries)
     list_id: str | None = args.list
@@ -260,6 +281,8 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _export_offline(args: argparse.Namespace) -> int:
+    from .offline import build_offline_site, write_single_file, zip_folder
+
     project = Project(Path(args.root))
     out = Path(args.out)
     if args.single_file:
@@ -277,6 +300,8 @@ def _export_offline(args: argparse.Namespace) -> int:
 
 
 def _check_links(args: argparse.Namespace) -> int:
+    from .linkcheck import CheckSettings, LinkChecker, report
+
     project = Project(Path(args.root))
     catalog, _ = load_catalog(project)
     settings = CheckSettings(
@@ -300,6 +325,10 @@ def _check_links(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    from . import routes
+    from .audit import audit_html, audit_site, theme_inline_scripts
+    from .render import single_file_stylesheet
+
     project = Project(Path(args.root))
     target = Path(args.path)
     if target.is_file():
@@ -329,6 +358,10 @@ def _audit(args: argparse.Namespace) -> int:
 
 
 def _check_site(args: argparse.Namespace) -> int:
+    import yaml
+
+    from .sitelinks import broken_links, site_url_of
+
     site = Path(args.site)
     if not site.is_dir():
         print(f"error: {site} is not a folder: give the folder `mkdocs build` or export-offline wrote", file=sys.stderr)
@@ -483,10 +516,6 @@ def main(argv: list[str] | None = None) -> int:
         errors = errors_in(error.findings)
         print(format_findings(errors, getattr(args, "format", "text")), file=sys.stderr)
         print(f"{counted(len(errors), 'error')}: nothing was written or deleted", file=sys.stderr)
-        return 1
-    except ListError as error:
-        # The message already reads "file:line: error: …".
-        print(error, file=sys.stderr)
         return 1
     except (FileExistsError, ValueError, RuntimeError, WriteError) as error:
         print(f"error: {error}", file=sys.stderr)

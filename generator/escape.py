@@ -20,6 +20,7 @@ from urllib.parse import quote
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 # Characters that start inline markup in Python-Markdown, GitHub Markdown or the
 # extensions the site enables. Numeric references render as the same character
@@ -27,16 +28,17 @@ from markdown_it import MarkdownIt
 # differs between Markdown implementations. A colon opens an icon or emoji shortcode
 # (":material-trophy:" on the site, ":rocket:" on GitHub) when a word and a colon follow.
 _INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)|:(?=[\w+-]+:)")
-_WHITESPACE = re.compile(r"\s+")
 # Control characters are invisible, and most are not even allowed in XML (the feed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Everything XML 1.0 cannot carry (C0 controls but tab, LF and CR; surrogates; U+FFFE and
 # U+FFFF), plus what it only tolerates and feed readers may reject: C1 controls and the
-# other noncharacters (U+FDD0..U+FDEF and the last two code points of every plane).
-_NOT_XML = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef"
-    + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
-    + "]"
+# other noncharacters (U+FDD0..U+FDEF and the last two code points of every plane). The
+# planes above the first are a class of their own, tried only on text that reaches them:
+# one class with all of them took ten times as long to scan as the first plane's.
+_NOT_XML_BMP = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+_NOT_XML_ASTRAL = re.compile(
+    "[" + "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0x10000, 0x110000, 0x10000)) + "]"
 )
 # A Markdown code span; the validator uses it too, to look at prose only.
 CODE_SPAN = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)", re.DOTALL)
@@ -57,7 +59,14 @@ def _reference(char: str) -> str:
 
 def one_line(text: str) -> str:
     """Plain text without control characters, its white space runs (line breaks too) as single spaces."""
-    return _WHITESPACE.sub(" ", _CONTROL.sub("", text)).strip()
+    # str.split() splits at exactly the characters the regex class \s matches, and drops the ends.
+    return " ".join(_CONTROL.sub("", text).split())
+
+
+def without_non_xml(text: str) -> str:
+    """``text`` without the characters XML 1.0 cannot carry or feed readers may reject."""
+    text = _NOT_XML_BMP.sub("", text)
+    return _NOT_XML_ASTRAL.sub("", text) if _ASTRAL.search(text) else text
 
 
 # Titles, names and summaries reach several pages each (their own, listings, the README):
@@ -128,7 +137,7 @@ def code_html(text: str) -> str:
     Control characters other than line breaks go, as in XML. In a raw HTML block Python-Markdown
     reads no Markdown, and the callers' lines (BibTeX entries) never start with a fence.
     """
-    return html.escape(_NOT_XML.sub("", text), quote=False)
+    return html.escape(without_non_xml(text), quote=False)
 
 
 @cache
@@ -140,7 +149,7 @@ def html_text(text: str) -> str:
 @cache
 def xml_text(text: str) -> str:
     """Text for any XML element or attribute (the Atom feed): escaped, on one line, XML 1.0 characters only."""
-    return html_text(_NOT_XML.sub("", text))
+    return html_text(without_non_xml(text))
 
 
 def yaml_string(text: str) -> str:
@@ -207,10 +216,62 @@ def _sanitiser() -> nh3.Cleaner:
     )
 
 
+def _is_plain_line(text: str, markdown: MarkdownIt) -> bool:
+    """One line that is one paragraph of plain text: nothing in it can start inline markup or a block.
+
+    No character the inline parser stops at (markup, entities, line breaks), none that the
+    parser first replaces (a carriage return, NUL), no white space at either end, and no
+    digit first (``1. `` starts a list).
+    """
+    return (
+        bool(text)
+        and text == text.strip()
+        and not text[0].isdigit()
+        and "\r" not in text
+        and "\0" not in text
+        and markdown.inline.terminator_re.search(text) is None
+    )
+
+
+def _paragraph(text: str) -> list[Token]:
+    """The tokens markdown-it's parser makes of a plain line: a paragraph holding one text."""
+    return [
+        Token("paragraph_open", "p", 1, map=[0, 1], block=True),
+        Token(
+            "inline",
+            "",
+            0,
+            map=[0, 1],
+            level=1,
+            content=text,
+            block=True,
+            children=[Token("text", "", 0, content=text)],
+        ),
+        Token("paragraph_close", "p", -1, block=True),
+    ]
+
+
+def record_markdown(text: str) -> str:
+    """A Markdown field as CommonMark HTML in the records' configuration, before it is sanitised.
+
+    Most summaries are one line of plain prose, which markdown-it's parser walks character
+    by character in Python to find nothing in: such a line goes straight to its renderer
+    as the paragraph the parser would have made.
+    """
+    markdown = _record_markdown()
+    # markdown-it types both results as Any; its HTML renderer returns text.
+    rendered: str = (
+        markdown.renderer.render(_paragraph(text), markdown.options, {})
+        if _is_plain_line(text, markdown)
+        else markdown.render(text)
+    )
+    return rendered
+
+
 @cache
 def record_html(text: str) -> str:
     """A Markdown field as sanitised HTML on one line, for the site, the exports and the feed."""
-    rendered = _record_markdown().render(_NOT_XML.sub("", text))
+    rendered = record_markdown(without_non_xml(text))
     return _sanitiser().clean(rendered).strip().translate(_INERT_IN_MARKDOWN)
 
 

@@ -33,12 +33,12 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
+from .cli import ALLOW_PRIVATE_OPTION
 from .model import Catalog
 
 USER_AGENT = "paperlist-link-check/1"
 RETRYABLE = {429, 500, 502, 503, 504}
 SCHEMES = ("http", "https")
-ALLOW_PRIVATE_OPTION = "--allow-private"
 
 
 @dataclass(frozen=True)

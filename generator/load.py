@@ -286,6 +286,9 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
 
     def refuse_explicit_tag(node: yaml.Node, key_path: KeyPath) -> None:
         """Refuse a tag that differs from the one YAML would infer; ``!!str`` only says "text", so it may stay."""
+        if node.tag == _STR:
+            # Allowed whatever YAML would infer: most values, and no need to ask the resolver.
+            return
         if isinstance(node, yaml.ScalarNode):
             # PyYAML's resolver is untyped; it returns the tag as a string.
             implicit = (

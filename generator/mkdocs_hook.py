@@ -9,13 +9,15 @@ which this hook adds to the theme: Zensical reads the shared ``custom_dir`` but 
 Under ``mkdocs serve``, a record broken after the first build does not stop the server:
 the error is logged and MkDocs rebuilds the last good pages, still in ``docs/`` since the
 generator writes nothing when it finds an error. A first build with errors fails, as
-``mkdocs build`` always does.
+``mkdocs build`` always does. The server watches the records, the templates and the
+hand-written pages, but not the pages the generator writes, so an edit is one rebuild.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -24,12 +26,13 @@ from jinja2 import Environment
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from generator.build import Project, generate
+from generator.build import Project, generate, watched_sources
 from generator.findings import DataError, errors_in, format_findings
 from generator.routes import MKDOCS_YML
 from generator.text import counted
@@ -123,6 +126,18 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     _shared_nav.clear()
     env.globals["pl_cached"] = _shared_drawing
     return env
+
+
+def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[..., None]) -> LiveReloadServer:
+    """Watch the records, the templates and the hand-written pages, not the pages the generator writes.
+
+    MkDocs watches all of docs/; the generator writes there during each build, which set off
+    a second rebuild after every edit.
+    """
+    server.unwatch(config.docs_dir)
+    for path in watched_sources(Project(Path(config.config_file_path).resolve().parent)):
+        server.watch(str(path))
+    return server
 
 
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import posixpath
 import re
 from dataclasses import dataclass
+from functools import cache
 from urllib.parse import urlsplit
 
 from .text import ID_PATTERN
@@ -204,8 +205,38 @@ def site_path(site_url: str | None) -> str:
 
 
 def relative(source: str, target: str) -> str:
-    """The link from the page at docs path ``source`` to docs path ``target``."""
-    return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    """The link from the page at docs path ``source`` to docs path ``target``.
+
+    What ``posixpath.relpath`` gives, computed on the strings: relpath makes both paths
+    absolute against the working folder first, and a build asks for some 80,000 links.
+    """
+    if source.startswith("/") or target.startswith("/"):
+        return posixpath.relpath(target, posixpath.dirname(source) or ".")
+    return _relative_from(source.rpartition("/")[0], target)
+
+
+# Thousands of pages share a folder, and each paper is linked from several of them.
+@cache
+def _relative_from(folder: str, target: str) -> str:
+    if not _is_plain(folder) or not _is_plain(target):
+        # Both relative: the working folder relpath starts from cancels out.
+        return posixpath.relpath(target, folder or ".")
+    start = folder.split("/") if folder else []
+    parts = target.split("/")
+    common = 0
+    for mine, theirs in zip(start, parts, strict=False):
+        if mine != theirs:
+            break
+        common += 1
+    return "/".join([".."] * (len(start) - common) + parts[common:]) or "."
+
+
+def _is_plain(path: str) -> bool:
+    """A relative path with no empty, '.' or '..' part (an empty one is the docs folder itself)."""
+    if not path:
+        return True
+    parts = path.split("/")
+    return "" not in parts and "." not in parts and ".." not in parts
 
 
 @dataclass(frozen=True)

@@ -6,8 +6,6 @@ import re
 import unicodedata
 from collections.abc import Callable
 
-import ftfy
-
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Slugs made from titles are cut here; hand-picked ids may go up to ID_LIMIT.
 MAX_ID_LENGTH = 60
@@ -127,6 +125,9 @@ def _undo_mac_roman(run: str) -> str:
 
 def repair_mojibake(text: str) -> str:
     """Repair text that went through a wrong character-set decoding on its way."""
+    # Imported here: ftfy is slow to import, and most runs (a build with nothing changed) never need it.
+    import ftfy
+
     text = ftfy.fix_encoding(text)
     return _NON_ASCII_RUN.sub(lambda match: _undo_mac_roman(match.group()), text)
 

@@ -96,7 +96,7 @@ def build_lock(root: Path) -> Iterator[None]:
     manifests. The kernel releases the lock when the process ends, even when killed.
     Windows has no flock: there, builds must not overlap.
     """
-    if problems := _TargetCheck(root).problems(LOCK_FILE):
+    if problems := target_problems(root, LOCK_FILE):
         raise DataError(problems)
     path = root / LOCK_FILE
     try:
@@ -110,6 +110,11 @@ def build_lock(root: Path) -> Iterator[None]:
         yield
     finally:
         os.close(handle)
+
+
+def target_problems(root: Path, relative: str) -> list[Finding]:
+    """What stops the build from writing ``relative`` below ``root``: a link or a file in its way, a bad shape."""
+    return _TargetCheck(root).problems(relative)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f]")

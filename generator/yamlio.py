@@ -37,7 +37,7 @@ def load_site_config(text: str) -> Any:
 SCHEMA_COMMENT = "# yaml-language-server: $schema=../../generator/schema/paper.schema.json\n"
 
 
-class _RecordDumper(yaml.SafeDumper):  # type: ignore[misc]
+class _RecordDumper(yaml.SafeDumper):
     """Block style, and multi-line strings as literal blocks, as a person would write them.
 
     The pure-Python dumper, not libyaml's: libyaml writes characters outside the Basic

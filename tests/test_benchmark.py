@@ -45,8 +45,10 @@ def test_scale_benchmark_runs_at_small_n(tmp_path: Path):
     def cells(prefix: str) -> list[str]:
         return [cell.strip() for cell in next(line for line in table if line.startswith(prefix)).strip("|").split("|")]
 
-    measured = dict(zip(cells("| papers | generator cold"), cells("| 30 |"), strict=True))
-    assert measured["no change"].endswith("wrote 0"), "a run with nothing changed writes no file"
+    measured = dict(zip(cells("| papers | parse floor"), cells("| 30 |"), strict=True))
+    assert re.fullmatch(r"[\d.]+ s", measured["parse floor"])
+    assert re.fullmatch(r"[\d.]+× floor: [\d.]+ s, \d+ MB, wrote [\d,]+", measured["generator cold"])
+    assert re.fullmatch(r"[\d.]+× floor: [\d.]+ s, wrote 0", measured["no change"]), "a no-change run writes nothing"
     assert re.fullmatch(r"[\d.]+ s, wrote [1-9]\d*", measured["one edit"]), "an edit rewrites its pages"
     assert re.fullmatch(r"\d+ ms \(from page load \d+ ms, [\d.]+× the plain site's\)", measured["search: first result"])
     assert re.fullmatch(

@@ -21,8 +21,10 @@ import markdown
 import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 from mkdocs.config import load_config
 
+from generator import escape
 from generator.build import catalog_from
 from generator.findings import Finding
 from generator.load import Document, RawData
@@ -236,3 +238,43 @@ def _check_exports(outputs: dict[str, str], record: dict) -> None:
 
     entry = ET.fromstring(feed.encode("utf-8")).find("{http://www.w3.org/2005/Atom}entry")
     assert (entry.find("{http://www.w3.org/2005/Atom}title").text or "") == _visible(record["title"])
+
+
+# The characters the fast paths of one_line and without_non_xml must treat as their regex definitions do.
+_TRICKY_TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(max_codepoint=0x2FF),
+        st.sampled_from(
+            "\x85\xa0\u1680\u2000\u2028\u2029\u202f\u205f\u3000\ufdd0\ufdef\ufffe\uffff\U0001fffe\U0010ffff"
+        ),
+        st.characters(min_codepoint=0x10000),
+    )
+)
+
+
+@given(_TRICKY_TEXT)
+def test_one_line_drops_controls_and_folds_every_white_space_run(text: str):
+    control = "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"
+    assert escape.one_line(text) == re.sub(r"\s+", " ", re.sub(control, "", text)).strip()
+
+
+@given(_TRICKY_TEXT)
+def test_without_non_xml_drops_exactly_what_xml_cannot_carry(text: str):
+    noncharacters = "".join(chr(plane + 0xFFFE) + chr(plane + 0xFFFF) for plane in range(0, 0x110000, 0x10000))
+    not_xml = f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef{noncharacters}]"
+    assert escape.without_non_xml(text) == re.sub(not_xml, "", text)
+
+
+# One line with nothing the records' disabled rules or link filter would read differently from
+# plain CommonMark: no "<" (HTML), "!" (images), "[" (links), and no block opener first.
+_LINE = st.text(alphabet=st.characters(blacklist_characters="<![\n\r", max_codepoint=0x2FFF)).filter(
+    lambda text: text[:1] not in set(" \t#>-*_`~=+|") and not text[:1].isdigit()
+)
+
+
+@given(_LINE)
+@example("Plain prose, with “quotes” and 50% more: à la carte.")
+@example("Emphasis *here* and `code` and &amp; entities")
+def test_record_markdown_renders_a_line_as_commonmark_does(text: str):
+    """The plain-line shortcut gives what markdown-it's parser gives, and so does everything else."""
+    assert escape.record_markdown(text) == MarkdownIt("commonmark", {"html": False}).render(text)

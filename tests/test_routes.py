@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from generator import routes
 from generator.sitelinks import broken_links, site_url_of
@@ -74,3 +77,13 @@ def test_moving_paper_pages_is_one_line_and_every_link_follows(tmp_path: Path):
     offline = tmp_path / "offline"
     generator(root, "export-offline", str(offline))
     assert broken_links(offline, site_url=site_url_of(root / "mkdocs.yml"), offline=True) == []
+
+
+_PARTS = st.sampled_from(["a", "b", "papers", "sections", "index.md", "x.md", "", ".", ".."])
+
+
+@given(source=st.lists(_PARTS, max_size=5).map("/".join), target=st.lists(_PARTS, min_size=1, max_size=5).map("/".join))
+def test_relative_links_are_what_relpath_gives(source: str, target: str):
+    """The string arithmetic of ``relative`` agrees with posixpath.relpath, odd paths included."""
+    if target:
+        assert routes.relative(source, target) == posixpath.relpath(target, posixpath.dirname(source) or ".")

@@ -122,3 +122,28 @@ def test_serve_fails_clearly_when_the_first_build_has_errors(project: Path, tmp_
     assert "nothing was written or deleted" in output
     # Errors only: the shipped list's warnings are not the contributor's to read here.
     assert "warning:" not in output
+
+
+@pytest.mark.slow
+def test_an_edit_under_serve_is_one_rebuild(project: Path, serving):
+    """The generator writes into docs/ during a rebuild; the server must not take that for another edit."""
+    server, log, address = serving
+    record = project / "entries" / "papers" / f"{PAPER}.yaml"
+    _wait(lambda: "ACCO: Accumulate" in (_page(address) or ""), server, log, "the first build")
+    about = project / "docs" / "about.md"
+    about_address = address.replace(routes.url(routes.paper(PAPER)), "about/")
+    edits = [
+        (record, "ACCO: Accumulate", "ACCO Once: Accumulate", address),
+        # A hand-written page beside the generated ones is still watched.
+        (about, "About this list", "About Once this list", about_address),
+    ]
+    for path, old, new, page in edits:
+        before = log.read_text("utf-8").count("Detected file changes")
+        text = path.read_text("utf-8")
+        assert old in text
+        path.write_text(text.replace(old, new, 1), encoding="utf-8")
+        _wait(lambda page=page, new=new: new in (_page(page) or ""), server, log, f"{path.name}'s edit to show")
+        # A second rebuild would start within one polling interval (0.5 s) of the first one's end.
+        time.sleep(4)
+        output = log.read_text("utf-8")
+        assert output.count("Detected file changes") - before == 1, output[-3000:]
