@@ -63,10 +63,18 @@ def _edit_tags(project: Path) -> str:
     return "Tagged "
 
 
-def _edit_taxonomy(project: Path) -> str:
-    taxonomy = project / "entries" / "taxonomy.yml"
-    taxonomy.write_text(taxonomy.read_text("utf-8").replace("title: Systems", "title: Renamed Systems"), "utf-8")
+def _edit_list(project: Path) -> str:
+    list_file = project / "entries" / "lists" / "training.yml"
+    list_file.write_text(list_file.read_text("utf-8").replace("title: Systems", "title: Renamed Systems"), "utf-8")
     return "Renamed "
+
+
+def _edit_collection(project: Path) -> str:
+    header = project / "entries" / "collection.yml"
+    header.write_text(
+        header.read_text("utf-8").replace("title: 'NeurIPS 2025:", "title: 'Renamed NeurIPS 2025:"), "utf-8"
+    )
+    return "Renamed NeurIPS"
 
 
 def _edit_mkdocs_yml(project: Path) -> str:
@@ -78,7 +86,7 @@ def _edit_mkdocs_yml(project: Path) -> str:
     return "https://cached.example/"
 
 
-@pytest.mark.parametrize("edit", [_edit_record, _edit_tags, _edit_taxonomy, _edit_mkdocs_yml])
+@pytest.mark.parametrize("edit", [_edit_record, _edit_tags, _edit_list, _edit_collection, _edit_mkdocs_yml])
 def test_an_edited_input_makes_a_full_run(project: Path, edit: Callable[[Path], str]):
     _build(project)
     marker = edit(project)
