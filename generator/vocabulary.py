@@ -33,7 +33,8 @@ AWARD_SUFFIX = " Award"
 # these ("🏆 **BEST PAPER**", "🥈 **RUNNER-UP AWARD**") is read as that award; any other
 # marker ending in AWARD or PRIZE, or after one of AWARD_ICONS, is kept as written.
 AWARDS = ("Best Paper", "Runner-Up", "Outstanding Paper", "Honorable Mention", "Best Student Paper", "Test of Time")
-_AWARD_ALIASES = {"honourable mention": "Honorable Mention", "best paper runner-up": "Runner-Up"}
+# Keys in the form `_key` compares (no hyphens, lower case).
+_AWARD_ALIASES = {"honourable mention": "Honorable Mention", "best paper runner up": "Runner-Up"}
 AWARD_ICONS = ("🏆", "🥇", "🥈", "🥉", "🏅", "🎖")
 _AWARD_WORDS = re.compile(r"\s+(?:award|prize)$", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
@@ -91,6 +92,14 @@ def _key(text: str) -> str:
     return " ".join(text.replace("-", " ").split()).casefold()
 
 
+_KNOWN_AWARDS = {_key(award): award for award in AWARDS} | _AWARD_ALIASES
+
+
+def _known_award(name: str) -> str | None:
+    """The vocabulary's spelling of an award ("BEST PAPER RUNNER-UP" is "Runner-Up"), if it has one."""
+    return _KNOWN_AWARDS.get(_key(name))
+
+
 def _title_case(text: str) -> str:
     """An all-capitals marker in the capitalisation records use ("TEST OF TIME" -> "Test of Time")."""
     if text != text.upper():
@@ -119,8 +128,7 @@ def award_for_marker(marker: str, icon: str = "") -> str | None:
     # "BEST PAPER (D&B TRACK) AWARD": the qualifier came before the word AWARD.
     if not qualifier and (match := _QUALIFIER.search(core)):
         core, qualifier = core[: match.start()].strip(), match["inner"].strip()
-    known = {_key(award): award for award in AWARDS} | _AWARD_ALIASES
-    award = known.get(_key(core))
+    award = _known_award(core)
     if award is None and (named or any(icon.startswith(item) for item in AWARD_ICONS)) and core:
         award = _title_case(core)
     if award is None:
@@ -205,7 +213,7 @@ def _award_name(words: str) -> str | None:
     name = " ".join(words.split())
     if name.casefold().endswith(AWARD_SUFFIX.casefold()):
         name = name[: -len(AWARD_SUFFIX)].rstrip()
-    return name.title() if name.isupper() else name
+    return _known_award(name) or (name.title() if name.isupper() else name)
 
 
 def _meaning(words: str) -> tuple[str, str] | None:

@@ -83,6 +83,7 @@ def test_each_output_names_a_presentation_by_its_one_label(presentation: str):
         ("Gated Attention [oral]", [("[oral]", "presentation", "oral")]),
         ("Gated Attention (Invited Talk)", [("(Invited Talk)", "presentation", "invited-talk")]),
         ("Gated Attention (Outstanding Paper)", [("(Outstanding Paper)", "award", "Outstanding Paper")]),
+        ("Gated Attention 🥈 **Best Paper Runner-Up**", [("🥈 **Best Paper Runner-Up**", "award", "Runner-Up")]),
         ("Gated Attention 🏆", [("🏆", "award", None)]),
         ("Gated Attention **NEW**", [("**NEW**", None, None)]),
         (
