@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding
-from .importer import check_list_id
+from .importer import LIST_ORDER, check_list_id
 from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE
 from .mdlist import ListError, scan
 from .mdpaper import join_markdown
@@ -240,8 +240,5 @@ def plan_import_index(entries_dir: Path, text: str, source: str) -> Plan:
     return plan
 
 
-LIST_KEY_ORDER = ("title", "label", "description", "summary", "overview", "venue", "year", "sections", "output")
-
-
 def _list_keys_in_order(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: data[key] for key in (*LIST_KEY_ORDER, *data) if key in data}
+    return {key: data[key] for key in (*LIST_ORDER, *data) if key in data}

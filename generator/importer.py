@@ -32,6 +32,7 @@ from .identity import normalised_title, paper_ids, titles_compatible
 from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE, load_document
 from .mdlist import ParsedList, parse_list
 from .mdpaper import PaperReading
+from .routes import list_markdown
 from .text import ID_PATTERN, paper_id_for, repair_mojibake, slugify, title_prefix
 from .write import write_text_atomic
 from .yamlio import dump_record, dump_yaml
@@ -59,7 +60,7 @@ RECORD_ORDER = (
     "tags",
     "added",
 )
-LIST_ORDER = ("title", "description", "overview", "sections", "output")
+LIST_ORDER = ("title", "label", "description", "summary", "overview", "venue", "year", "sections", "output")
 _VENUE_YEAR = re.compile(r"^(?P<venue>[A-Za-z][\w-]*)\s+(?P<year>(?:19|20)\d\d)\b")
 
 
@@ -399,10 +400,15 @@ class ImportedList:
 
     def list_file(self, existing: dict[str, Any] | None = None) -> dict[str, Any]:
         """The ``lists/<id>.yml`` content: title, intro, sections and output path; other keys kept."""
+        if self.list_id is None:
+            raise ValueError("a list file is for a list of a collection: import with a list id")
         data = dict(existing or {})
-        data.update({key: self.taxonomy[key] for key in ("title", "description", "sections")})
+        data.update({key: self.taxonomy[key] for key in ("title", "sections")})
+        # A list without an intro keeps the one written into its file since, if any.
+        if self.taxonomy["description"].strip():
+            data["description"] = self.taxonomy["description"]
         data.setdefault("overview", "")
-        data["output"] = f"{LISTS_DIR}/{self.list_id}.md"
+        data["output"] = list_markdown(self.list_id)
         ordered = {key: data.pop(key) for key in LIST_ORDER if key in data}
         ordered.update(data)
         return ordered
@@ -582,15 +588,22 @@ def plan_import(folder: Path, text: str, source: str, list_id: str, added: dt.da
     list_data = imported.list_file(existing_list)
     if list_data != existing_list:
         files[folder / LISTS_DIR / f"{list_id}.yml"] = dump_yaml(list_data)
-    if header := _collection_with_list(folder / COLLECTION_FILE, list_id):
+    if header := _collection_with_list(folder, list_id, list_data):
         files[folder / COLLECTION_FILE] = header
     return ImportPlan(imported, folder, files, unchanged)
 
 
-def _collection_with_list(path: Path, list_id: str) -> str | None:
-    """collection.yml's new text when its ``lists`` order lacks a new list (it goes last), else None."""
+def _collection_with_list(folder: Path, list_id: str, list_data: dict[str, Any]) -> str | None:
+    """collection.yml's new text, if the import changes it, else None.
+
+    A folder without one (a fresh ``--out`` folder, an empty project) gets one named after
+    this list, so it validates and builds at once; ``import-index`` can give it the
+    collection's own title later. A ``lists`` order that lacks this list gets it last.
+    """
+    path = folder / COLLECTION_FILE
     if not path.is_file():
-        return None
+        header = {"title": list_data["title"], "description": list_data.get("description", ""), "lists": [list_id]}
+        return dump_yaml({key: value for key, value in header.items() if value})
     document = load_document(path, path.parent.parent)
     header = document.data if isinstance(document.data, dict) else {}
     order = header.get("lists")

@@ -27,7 +27,7 @@ from typing import Any, Literal
 
 from .findings import Finding
 from .mdpaper import RULE, PaperReader, PaperReading, Token, field_kind, has_fields, has_marker
-from .text import slugify
+from .text import RESERVED_IDS, slugify
 
 END_OF_LIST = "<!-- end of list -->"
 # The generated README's notes on the project, under its intro: not part of the list.
@@ -238,7 +238,8 @@ def _section_level(blocks: list[Block]) -> int:
 def _new_division(siblings: list[_Division], title: str, line: int) -> _Division:
     """A section or subsection with an id unique among its siblings ("stuff", "stuff-2")."""
     base = slugify(title) or f"section-{len(siblings) + 1}"
-    taken = {sibling.id for sibling in siblings}
+    # An id the site keeps for its own pages ("papers", "index") gets a suffix, as a taken one does.
+    taken = {sibling.id for sibling in siblings} | RESERVED_IDS
     division_id, number = base, 2
     while division_id in taken:
         division_id, number = f"{base}-{number}", number + 1

@@ -415,7 +415,7 @@ def build_catalog(
         PaperList(
             id=list_id,
             title=data["title"],
-            description=data["description"],
+            description=data.get("description", ""),
             overview=data.get("overview", ""),
             sections=_sections(data, placed, list_id),
             output=data["output"],
@@ -430,7 +430,7 @@ def build_catalog(
         sections = _sections(taxonomy, placed, None)
     return Catalog(
         title=taxonomy["title"],
-        description=taxonomy["description"],
+        description=taxonomy.get("description", ""),
         sections=sections,
         papers_by_id=dict(sorted(papers_by_id.items())),
         tags=tuple(Tag(tag["id"], tag["title"], tag.get("description", "")) for tag in (tags["tags"] if tags else [])),

@@ -243,7 +243,9 @@ def test_another_list_in_the_same_format_imports_completely(tmp_path: Path):
     tutorial = imported.records["tutorial-on-distillation"]
     assert tutorial["presentation"] == "tutorial" and tutorial["affiliation"] == "Some Lab"
     written = write_plan(plan_import(tmp_path / "out", OTHER_LIST, "other.md", "tiny", ADDED))
-    assert (tmp_path / "out" / "lists" / "tiny.yml") in written and len(written) == 4
+    # Three records, the list file, and the collection's header a fresh folder needs to build.
+    assert (tmp_path / "out" / "lists" / "tiny.yml") in written and len(written) == 5
+    assert (tmp_path / "out" / "collection.yml") in written
     assert sorted(path.name for path in (tmp_path / "out" / "papers").iterdir()) == sorted(
         f"{paper_id}.yaml" for paper_id in imported.records
     )

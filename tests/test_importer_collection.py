@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -32,7 +33,7 @@ from generator.importer import (
 from generator.mdlist import ListError
 from generator.text import repair_mojibake
 from generator.vocabulary import award_for_marker, read_marker
-from helpers import FIXTURES, collection_project, generator, single_list_project
+from helpers import FIXTURES, collection_project, copy_project, generator, single_list_project
 
 LISTS = FIXTURES / "lists"
 ADDED = dt.date(2026, 11, 29)
@@ -460,9 +461,12 @@ def test_variations_b_shifted_levels_paragraph_fields_and_stray_text(newline: st
     text = _read("variations-b.md").replace("\n", newline)
     imported = import_markdown(text, "variations-b.md", ADDED, list_id="b")
     assert imported.taxonomy["title"] == "b" and imported.taxonomy["description"] == "Text before any heading."
-    assert [s["id"] for s in imported.taxonomy["sections"]] == ["papers", "part-one"]
+    assert [s["id"] for s in imported.taxonomy["sections"]] == [
+        "papers-2",
+        "part-one",
+    ]  # "papers" is the site's own folder
     records = imported.records
-    assert records["a-paper-before-any-section"]["category"] == "papers"
+    assert records["a-paper-before-any-section"]["category"] == "papers-2"
     shifted = records["shifted-paper"]
     assert shifted["category"] == "part-one/subpart"
     assert shifted["author_affiliations"] == {"Alan Turing": "Bletchley Park", "Joan Clarke": "GCHQ"}
@@ -605,3 +609,25 @@ def test_any_two_lists_merge_into_a_folder_and_reimport_idempotently(first: str,
                 assert plan_import(folder, text, f"{list_id}.md", list_id, ADDED).files == {}
             except ListError:
                 continue
+
+
+def test_a_list_imported_into_an_empty_project_validates_and_builds(tmp_path: Path):
+    """From nothing: the import writes the collection's header too, so the project builds at once."""
+    project = copy_project(tmp_path / "project")
+    shutil.rmtree(project / "entries")
+    (project / "entries").mkdir()
+    text = "# A List Without an Intro\n\n#### Lonely Paper: Before Any Section\n\n- **Link:** https://arxiv.org/abs/2601.00009\n"
+    source = tmp_path / "lonely.md"
+    source.write_text(text, "utf-8")
+    generator(project, "import-markdown", str(source), "--list", "lonely")
+    header = yaml.safe_load((project / "entries" / "collection.yml").read_text("utf-8"))
+    assert header == {"title": "A List Without an Intro", "lists": ["lonely"]}
+    assert generator(project, "validate").returncode == 0
+    generator(project, "build")
+    assert "Lonely Paper" in (project / "lists" / "lonely.md").read_text("utf-8")
+    # The collection's own index can follow.
+    index = tmp_path / "index.md"
+    table = "| List | About | Papers |\n|--|--|--|\n| [Lonely](lonely.md) | one paper | 1 |\n"
+    index.write_text(f"# My Collection\n\nAll my lists.\n\n{table}", "utf-8")
+    generator(project, "import-index", str(index))
+    assert yaml.safe_load((project / "entries" / "collection.yml").read_text("utf-8"))["title"] == "My Collection"
