@@ -517,6 +517,10 @@ def main(argv: list[str] | None = None) -> int:
         print(format_findings(errors, getattr(args, "format", "text")), file=sys.stderr)
         print(f"{counted(len(errors), 'error')}: nothing was written or deleted", file=sys.stderr)
         return 1
+    except (EOFError, KeyboardInterrupt):
+        # A prompt of `new` closed with Ctrl-D or Ctrl-C: nothing was written yet.
+        print("\ncancelled: nothing was written", file=sys.stderr)
+        return 130
     except (FileExistsError, ValueError, RuntimeError, WriteError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1

@@ -92,12 +92,23 @@ def categories_of(taxonomy: dict[str, Any]) -> list[tuple[str, str]]:
     return categories
 
 
+def choose(what: str, options: list[tuple[str, str]], ask: Callable[[str], str] = input) -> str:
+    """Ask for one of ``options`` (id, title) by number or id, again until the answer names one."""
+    for number, (option_id, title) in enumerate(options, start=1):
+        print(f"  {number:2}. {title}  ({option_id})", file=sys.stderr)
+    ids = [option_id for option_id, _ in options]
+    while True:
+        choice = ask(f"{what} (number or id): ").strip()
+        if choice.isdigit() and 0 < int(choice) <= len(options):
+            return ids[int(choice) - 1]
+        if choice in ids:
+            return choice
+        print(f"  '{choice}' is not one of them: give a number from 1 to {len(options)}, or an id", file=sys.stderr)
+
+
 def prompt_list(lists: list[tuple[str, str]], ask: Callable[[str], str] = input) -> str:
     """Ask which of a collection's lists (id, title) the paper goes in."""
-    for number, (list_id, title) in enumerate(lists, start=1):
-        print(f"  {number:2}. {title}  ({list_id})", file=sys.stderr)
-    choice = ask("List (number or id): ").strip()
-    return lists[int(choice) - 1][0] if choice.isdigit() and 0 < int(choice) <= len(lists) else choice
+    return choose("List", lists, ask)
 
 
 def prompt_missing(paper: NewPaper, categories: list[tuple[str, str]], ask: Callable[[str], str] = input) -> NewPaper:
@@ -105,10 +116,7 @@ def prompt_missing(paper: NewPaper, categories: list[tuple[str, str]], ask: Call
     while not paper.title.strip():
         paper.title = ask("Title: ")
     if not paper.category:
-        for number, (category, title) in enumerate(categories, start=1):
-            print(f"  {number:2}. {title}  ({category})", file=sys.stderr)
-        choice = ask("Category (number or id): ").strip()
-        paper.category = categories[int(choice) - 1][0] if choice.isdigit() else choice
+        paper.category = choose("Category", categories, ask)
     if not paper.authors:
         paper.authors = [
             name.strip() for name in ask("Authors, comma-separated (blank if unknown): ").split(",") if name.strip()

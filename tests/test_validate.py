@@ -642,3 +642,14 @@ def test_one_arxiv_id_on_two_unrelated_titles_says_a_link_may_be_wrong(tmp_path:
     duplicates = [f for f in validate(load_entries(entries)) if f.rule == Rule.DUPLICATE]
     assert duplicates and all(f.severity == "error" for f in duplicates)
     assert all("one of the links is wrong" in f.message for f in duplicates)
+
+
+def test_new_asks_again_until_an_answer_names_a_list_or_category(capsys):
+    from generator.scaffold import NewPaper, prompt_list, prompt_missing
+
+    answers = iter(["99", "0", "nope", "2"])
+    assert prompt_list([("a", "List A"), ("b", "List B")], lambda _: next(answers)) == "b"
+    assert capsys.readouterr().err.count("is not one of them") == 3
+    answers = iter(["s/two", "", ""])
+    paper = prompt_missing(NewPaper("T", ""), [("s/one", "One"), ("s/two", "Two")], lambda _: next(answers))
+    assert paper.category == "s/two"
