@@ -584,8 +584,20 @@ def check_placements(document: Document, data: dict[str, Any], lists: dict[str, 
     """In a collection: each placement (the record's own and each of ``also``) names a list and a category of it."""
     placements: list[tuple[KeyPath, dict[str, Any]]] = [((), data)]
     placements.extend((("also", index), _mapping(item)) for index, item in enumerate(_items(data.get("also"))))
+    placed_in: set[str] = set()
     for where, placement in placements:
         list_id = placement.get("list")
+        if isinstance(list_id, str) and list_id in placed_in:
+            yield document.finding(
+                (*where, "list"),
+                "error",
+                f"the paper is already placed in list '{list_id}'; a list shows a paper once: "
+                "keep one of the two placements",
+                Rule.PLACEMENT,
+            )
+            continue
+        if isinstance(list_id, str):
+            placed_in.add(list_id)
         if where == () and "list" not in placement:
             yield document.finding(
                 (),

@@ -237,3 +237,11 @@ def test_a_section_without_subsections_lists_its_papers(collection: Path, tmp_pa
     listed = (project / "lists" / "rl.md").read_text("utf-8")
     assert listed.index("## 4. Surveys") < listed.index("Placed in a section of its own.")
     assert "4. Surveys" in (project / "docs" / "papers" / "acco.md").read_text("utf-8")
+
+
+def test_a_paper_placed_twice_in_one_list_is_an_error(entries: Path):
+    path = entries / "papers" / "acco.yaml"
+    record = yaml.safe_load(path.read_text("utf-8"))
+    _edit(path, {"also": [*record["also"], {"list": "training", "category": "systems/long-context-training"}]})
+    messages = _findings(entries, Rule.PLACEMENT)
+    assert len(messages) == 1 and "already placed in list 'training'" in messages[0]
