@@ -365,10 +365,22 @@ def measure(papers: int, keep: Path | None, in_browser: bool, serve: bool, repea
             ),
         )
         (root / "entries" / "papers").mkdir(exist_ok=True)
+        _remove_checked_in_outputs(root)
         synthesise(root, papers)
         return _measure(root, work, papers, keep, in_browser, serve, repeat)
     finally:
         shutil.rmtree(work)
+
+
+def _remove_checked_in_outputs(root: Path) -> None:
+    """Drop the generator's pages that came with the copy (the collection's are checked in under docs/lists/).
+
+    They belong to the shipped records; no manifest names them, so a build of the synthetic records would
+    keep them, and their links to papers the synthetic records replace would fail the strict build.
+    """
+    for path in sorted((root / routes.DOCS_DIR).rglob("*")):
+        if path.is_file() and routes.is_output_location(path.relative_to(root).as_posix()):
+            path.unlink()
 
 
 def _remove_generated(root: Path) -> None:

@@ -25,8 +25,8 @@ from markdown_it.token import Token
 # Characters that start inline markup in Python-Markdown, GitHub Markdown or the
 # extensions the site enables. Numeric references render as the same character
 # everywhere and can never open markup, unlike backslash escapes, whose set
-# differs between Markdown implementations. A colon opens an icon or emoji shortcode
-# (":material-trophy:" on the site, ":rocket:" on GitHub) when a word and a colon follow.
+# differs between Markdown implementations. A colon opens an emoji shortcode (":rocket:" on
+# GitHub, and on the site should an emoji extension be turned on) when a word and a colon follow.
 _INLINE_SPECIAL = re.compile(r"[\\`*_{}\[\]<|~#]|&(?=#?\w+;)|:(?=[\w+-]+:)")
 # Control characters are invisible, and most are not even allowed in XML (the feed).
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")

@@ -88,10 +88,10 @@ _MATERIAL_SHORTCODE = re.compile(r":material-([a-z0-9-]+):")
 
 @cache
 def icon_svg(shortcode: str) -> Markup:
-    """The inline SVG of a Material icon shortcode (":material-trophy:"), for HTML that no Markdown renders.
+    """The inline SVG of a Material icon shortcode (":material-trophy:"), as every page and export shows it.
 
-    It is the file pymdownx.emoji inlines on the site, read from the installed Material theme: the
-    single-file export and the raw HTML blocks of site pages, which Python-Markdown does not parse.
+    It is the file pymdownx.emoji would inline, read from the installed Material theme; the site runs
+    no emoji extension, so every icon on a page comes from here.
     """
     match = _MATERIAL_SHORTCODE.fullmatch(shortcode)
     if match is None:

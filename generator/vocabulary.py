@@ -16,8 +16,8 @@ from typing import Literal
 class Icon:
     """One icon in its two spellings: the emoji the README and the curator's lists write, and the site's.
 
-    The site's is a shortcode of an icon bundled with Material, which ``pymdownx.emoji`` writes
-    into the page as inline SVG: it needs no emoji font and makes no request, offline too.
+    The site's is a shortcode of an icon bundled with Material, which the templates write into the
+    page as inline SVG (``markup.icon_svg``): it needs no emoji font and makes no request, offline too.
     (Material's twemoji emoji are ``<img>`` tags loading from a CDN, so they are not used.)
     """
 
