@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
 from pathlib import Path
 
 from generator.build import MANIFEST
-from helpers import copy_project, generator
+from helpers import REPO, copy_project, generator
 
 
 def _tree(root: Path) -> dict[str, str]:
@@ -114,3 +115,20 @@ def test_json_summary_reports_what_each_run_did(project: Path):
     assert stale.returncode == 1
     assert json.loads(stale.stdout)["stale"] == ["README.md"]
     assert "README.md" in stale.stderr, "people still read which files are stale"
+
+
+def test_every_generated_page_under_docs_is_git_ignored():
+    """Pages under docs/ are built on every run, so git keeps none of them: only the Markdown people read
+    on GitHub (README.md, CONTRIBUTING.md, lists/*.md) and the nav in mkdocs.yml are tracked."""
+    generated = json.loads((REPO / MANIFEST).read_text("utf-8"))["files"]
+    under_docs = [path for path in generated if path.startswith("docs/")]
+    assert under_docs
+    result = subprocess.run(
+        ["git", "check-ignore", "--no-index", "--stdin"],
+        cwd=REPO,
+        input="\n".join(under_docs),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert sorted(result.stdout.split()) == sorted(under_docs)
