@@ -229,7 +229,8 @@ def test_a_section_without_subsections_lists_its_papers(collection: Path, tmp_pa
     path.write_text(yaml.safe_dump(data, sort_keys=False), "utf-8")
     acco = project / "entries" / "papers" / "acco.yaml"
     record = yaml.safe_load(acco.read_text("utf-8"))
-    record["also"].append({"list": "rl", "category": "surveys", "summary": "Placed in a section of its own."})
+    (in_rl,) = [placement for placement in record["also"] if placement["list"] == "rl"]
+    in_rl.update(category="surveys", summary="Placed in a section of its own.")
     acco.write_text(yaml.safe_dump(record, sort_keys=False), "utf-8")
     generator(project, "build")
     section = (project / "docs" / "lists" / "rl" / "surveys" / "index.md").read_text("utf-8")
