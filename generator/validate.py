@@ -355,6 +355,16 @@ def check_lists(lists: list[Document]) -> tuple[list[Finding], dict[str, set[str
     return findings, categories
 
 
+def _unknown_list(document: Document, key_path: KeyPath, list_id: str, known: list[str]) -> Finding:
+    """A list id that names no file under entries/lists/, with the nearest one that does."""
+    return document.finding(
+        key_path,
+        "error",
+        f"unknown list {_shown(list_id)}{suggest(list_id, known)}; lists are the files entries/lists/<list>.yml",
+        Rule.UNKNOWN_LIST,
+    )
+
+
 def check_list_order(header: Document, list_ids: list[str]) -> Iterator[Finding]:
     """collection.yml's ``lists``, when given, names every list file once and nothing else."""
     order = _mapping(header.data).get("lists")
@@ -362,13 +372,7 @@ def check_list_order(header: Document, list_ids: list[str]) -> Iterator[Finding]
         return
     for index, list_id in enumerate(order):
         if isinstance(list_id, str) and list_id not in list_ids:
-            yield header.finding(
-                ("lists", index),
-                "error",
-                f"unknown list {_shown(list_id)}{suggest(list_id, list_ids)}; "
-                "lists are the files entries/lists/<list>.yml",
-                Rule.UNKNOWN_LIST,
-            )
+            yield _unknown_list(header, ("lists", index), list_id, list_ids)
     for list_id in list_ids:
         if list_id not in order:
             yield header.finding(
@@ -610,13 +614,7 @@ def check_placements(document: Document, data: dict[str, Any], lists: dict[str, 
         if not isinstance(list_id, str):
             continue
         if list_id not in lists:
-            yield document.finding(
-                (*where, "list"),
-                "error",
-                f"unknown list {_shown(list_id)}{suggest(list_id, sorted(lists))}; "
-                "lists are the files entries/lists/<list>.yml",
-                Rule.UNKNOWN_LIST,
-            )
+            yield _unknown_list(document, (*where, "list"), list_id, sorted(lists))
             continue
         yield from _check_category(document, where, placement.get("category"), lists[list_id], list_id)
 
