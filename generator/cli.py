@@ -177,13 +177,15 @@ def _import_markdown(args: argparse.Namespace) -> int:
 
 def _make_collection(args: argparse.Namespace) -> int:
     from .convert import plan_make_collection
+    from .load import PAPERS_DIR
 
     entries = Path(args.root) / "entries"
     plan = plan_make_collection(entries, args.list)
     plan.write()
     print(
         f"made {entries} a collection holding one list, '{args.list}' (entries/lists/{args.list}.yml); "
-        f"{counted(len(plan.files) - 2, 'record')} now name it. Add lists with "
+        f"{counted(sum(path.parent.name == PAPERS_DIR for path in plan.files), 'record')} now name it. "
+        "Add lists with "
         "`python -m generator import-markdown FILE --list ID`."
     )
     return 0

@@ -22,13 +22,13 @@ from typing import Any
 
 from .findings import Finding
 from .importer import LIST_ORDER, check_list_id
-from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE
+from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE, load_document
 from .mdlist import ListError, scan
 from .mdpaper import join_markdown
 from .routes import list_markdown
 from .text import repair_mojibake
 from .write import write_text_atomic
-from .yamlio import dump_yaml, load_site_config
+from .yamlio import dump_yaml
 
 _CATEGORY_LINE = re.compile(r"^category:", re.MULTILINE)
 _LIST_LINE = re.compile(r"^list:", re.MULTILINE)
@@ -38,8 +38,9 @@ _TABLE_ROW = re.compile(r"^\s*\|\s*\[(?P<label>[^\]]+)\]\((?P<file>[^)\s#]+?)\.m
 _OVERVIEW_HEADING = re.compile(r"\[(?P<title>[^\]]+)\]\((?P<file>[^)\s#]+?)\.md\)")
 
 
-def _read_yaml(path: Path) -> dict[str, Any]:
-    data = load_site_config(path.read_text(encoding="utf-8"))
+def _read_yaml(path: Path, entries: Path) -> dict[str, Any]:
+    """A data file of ``entries`` read by the loader every stage uses (a YAML error names its line)."""
+    data = load_document(path, entries.parent).data
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping at the top level; run `python -m generator validate` first")
     return data
@@ -72,7 +73,7 @@ def plan_make_collection(entries: Path, list_id: str) -> Plan:
         raise ValueError(f"{entries} is already a collection (it has {COLLECTION_FILE} or {LISTS_DIR}/)")
     if not taxonomy_path.is_file():
         raise ValueError(f"{taxonomy_path} is missing: there is no single list to make a collection of")
-    taxonomy = _read_yaml(taxonomy_path)
+    taxonomy = _read_yaml(taxonomy_path, entries)
     plan = Plan()
     list_file: dict[str, Any] = {
         key: taxonomy[key] for key in ("title", "description", "venue", "year", "sections") if key in taxonomy
@@ -222,14 +223,14 @@ def plan_import_index(entries_dir: Path, text: str, source: str) -> Plan:
                 )
             )
             continue
-        data = _read_yaml(present[list_id])
+        data = _read_yaml(present[list_id], entries_dir)
         updated = dict(data)
         for key, value in (("label", entry.label), ("summary", entry.summary), ("overview", entry.overview)):
             if value:
                 updated[key] = value
         if updated != data:
             plan.files[present[list_id]] = dump_yaml(_list_keys_in_order(updated))
-    header = _read_yaml(collection_path)
+    header = _read_yaml(collection_path, entries_dir)
     # Lists the index does not name keep their place after those it orders.
     rest = [list_id for list_id in [*(header.get("lists") or []), *present] if list_id not in order]
     new_header = {**header, "title": index.title, "lists": [*order, *dict.fromkeys(rest)]}
