@@ -21,6 +21,7 @@ URL in a link or source attribute.
 from __future__ import annotations
 
 import html
+import json
 import os
 import re
 import subprocess
@@ -204,6 +205,28 @@ def audit_site(
                 stylesheets=stylesheets,
             )
         )
+    index = site / SEARCH_INDEX
+    if index.is_file():
+        findings.extend(audit_search_index(index.read_text(encoding="utf-8")))
+    return findings
+
+
+# Material's search shows each document's title and text as HTML in its results.
+SEARCH_INDEX = "search/search_index.json"
+
+
+def audit_search_index(text: str) -> list[LiveMarkup]:
+    """Live markup in the titles and texts of a Material search index, which its results insert as HTML."""
+    try:
+        documents = json.loads(text).get("docs", [])
+    except (ValueError, AttributeError):
+        return [LiveMarkup(SEARCH_INDEX, 1, "not a search index Material could read")]
+    findings: list[LiveMarkup] = []
+    for number, document in enumerate(documents, start=1):
+        fragments = [document.get(field, "") for field in ("title", "text")] + list(document.get("tags", []))
+        where = f"{SEARCH_INDEX} (document {number}, {document.get('location', '')})"
+        for fragment in fragments:
+            findings.extend(audit_html(str(fragment), where))
     return findings
 
 

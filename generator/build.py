@@ -7,7 +7,7 @@ import json
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from .model import Catalog
 
 MANIFEST = f"{DOCS_DIR}/.generated.json"
+# The cache's note of a run in the offline copy's URL style (mkdocs.yml's own setting is hashed with the file).
+OFFLINE_STYLE = "<offline links>"
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,9 @@ class Project:
     """Where a list's files live; everything is relative to its root folder."""
 
     root: Path
+    # The build's URL style, when a caller knows it (MkDocs' ``use_directory_urls``, which the
+    # offline export turns off); None means mkdocs.yml's.
+    directory_urls: bool | None = None
 
     @property
     def entries_dir(self) -> Path:
@@ -105,13 +110,15 @@ def watched_sources(project: Project) -> list[Path]:
     return sources
 
 
-def catalog_from(raw: RawData) -> Catalog:
-    """The model of validated raw data."""
+def catalog_from(raw: RawData, directory_urls: bool | None = None) -> Catalog:
+    """The model of validated raw data; ``directory_urls`` overrides mkdocs.yml's URL style."""
     from .load import PAPERS_DIR
     from .model import SiteSettings, build_catalog
 
     records = ((document.stem, document.display, document.data) for document in raw.papers)
     settings = SiteSettings.from_config(raw.site.data if raw.site else {})
+    if directory_urls is not None:
+        settings = replace(settings, directory_urls=directory_urls)
     folder = display_path(raw.entries_dir / PAPERS_DIR, raw.entries_dir.parent)
     lists = {document.stem: document.data for document in raw.lists}
     # collection.yml's ``lists`` orders them (validate checked it names each once); else file-name order.
@@ -139,7 +146,7 @@ def _load(project: Project, times: StageTimes) -> tuple[RawData, Catalog, list[F
     if errors_in(findings):
         raise DataError(findings)
     with times.stage("model"):
-        catalog = catalog_from(raw)
+        catalog = catalog_from(raw, project.directory_urls)
     return raw, catalog, findings
 
 
@@ -174,6 +181,9 @@ def generate(project: Project, *, check: bool = False) -> BuildResult:
         # Hashed before anything is read: an input edited during the run then differs from its
         # recorded digest next time, and the next run is a full one.
         digests = cache.input_digests(project.root)
+        if digests is not None and project.directory_urls is False:
+            # Paper pages hold the build's addresses: a copy built for file:// differs from the hosted one.
+            digests[OFFLINE_STYLE] = "file addresses"
         # A link under docs/ stops a full run; it must stop this one too.
         linked = links_under(project.root / DOCS_DIR, project.root)
         cached = None if linked else cache.unchanged_build(project.root, digests)

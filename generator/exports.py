@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -10,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from . import routes
-from .escape import BLOCKED_URL, one_line, safe_url
+from .escape import BLOCKED_URL, html_text, one_line, rendered_text, safe_url
 from .model import Catalog, Paper, Placement
 from .vocabulary import PRESENTATIONS, award_label, bibtex_type
 
@@ -200,3 +201,27 @@ def code_fence(text: str) -> str:
     """A backtick fence longer than any backtick run in ``text``, so the block cannot be closed early."""
     longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
     return "`" * max(3, longest + 1)
+
+
+def search_documents(catalog: Catalog) -> str:
+    """Each paper as one document of Material's search index, in list order, one per line.
+
+    What a reader looks a paper up by: its title, authors, tags, arXiv id and summary (each
+    list's, in a collection). Material's search shows ``title`` and ``text`` as HTML, so
+    both are escaped. The MkDocs hook adds these to the index instead of the search plugin
+    parsing every paper page again; ``location`` is the page's address in the build's URL style.
+    """
+    lines = []
+    for paper in catalog.papers:
+        summaries = dict.fromkeys(
+            rendered_text(placement.summary) for placement in paper.placements if placement.summary
+        )
+        parts = [", ".join(paper.author_names), *([f"arXiv:{paper.arxiv_id}"] if paper.arxiv_id else []), *summaries]
+        document = {
+            "location": routes.url(routes.paper(paper.id), catalog.directory_urls),
+            "title": html_text(paper.title),
+            "text": html.escape(" · ".join(part for part in parts if part), quote=False),
+            "tags": [html_text(catalog.tags_by_id[tag].title) for tag in paper.tags],
+        }
+        lines.append(json.dumps(document, ensure_ascii=False))
+    return "[\n" + ",\n".join(lines) + "\n]\n"

@@ -15,6 +15,7 @@ hand-written pages, but not the pages the generator writes, so an edit is one re
 
 from __future__ import annotations
 
+import json
 import logging
 import sys
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
@@ -34,7 +36,7 @@ from mkdocs.utils import CountHandler
 
 from generator.build import Project, generate, watched_sources
 from generator.findings import DataError, errors_in, format_findings
-from generator.routes import MKDOCS_YML
+from generator.routes import MKDOCS_YML, SEARCH_DOCS, kind
 from generator.text import counted
 from generator.write import WriteError
 
@@ -56,8 +58,12 @@ class _Session:
 
 
 _session = _Session()
+# Paper pages' bodies, from their Markdown to their content (see on_page_markdown).
+_paper_bodies: dict[str, str] = {}
+# How a paper page's body starts and ends (generator/templates/paper.md.j2).
+PAPER_BODY = ('<div class="pl-paper">', "</div>")
 # Drawings of the nav that paper pages share, by the key on_page_context gives them; emptied for each build.
-_shared_nav: dict[tuple[str, int], Markup] = {}
+_shared_nav: dict[Any, Markup] = {}
 
 
 def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
@@ -88,7 +94,8 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     theme_dirs: list[str] = config.theme.dirs
     if str(MKDOCS_ONLY_THEME) not in theme_dirs:
         theme_dirs.insert(0, str(MKDOCS_ONLY_THEME))
-    project = Project(Path(config.config_file_path).resolve().parent)
+    # Paper pages hold the built site's addresses, so the generator writes them in this build's URL style.
+    project = Project(Path(config.config_file_path).resolve().parent, directory_urls=config.use_directory_urls)
     try:
         result = generate(project)
     except DataError as error:
@@ -114,7 +121,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     return config
 
 
-def _shared_drawing(key: tuple[str, int], caller: Any) -> Markup:
+def _shared_drawing(key: Any, caller: Any) -> Markup:
     """The template's drawing for ``key``, drawn by the first page that asks (``{% call pl_cached(key) %}``)."""
     if key not in _shared_nav:
         _shared_nav[key] = Markup(caller())
@@ -125,6 +132,9 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """Offer the theme the shared nav drawings (generator/theme_mkdocs/partials/nav.html), fresh for this build."""
     _shared_nav.clear()
     env.globals["pl_cached"] = _shared_drawing
+    # MkDocs makes the environment anew for each build; within one, Jinja need not look at each
+    # template file again on every include (tens of thousands of times at a conference's size).
+    env.auto_reload = False
     return env
 
 
@@ -140,6 +150,36 @@ def on_serve(server: LiveReloadServer, config: MkDocsConfig, builder: Callable[.
     return server
 
 
+def _is_paper_body(page: Page, markdown: str) -> bool:
+    return (
+        kind(page.file.src_uri) == "paper" and markdown.startswith(PAPER_BODY[0]) and markdown.endswith(PAPER_BODY[1])
+    )
+
+
+# Last, after every plugin has read the page's Markdown (the tags plugin does).
+@event_priority(-100)
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    """Take a paper page's body past Python-Markdown, which would give it back unchanged.
+
+    The generator writes a paper's page as one raw HTML block (generator/templates/paper.md.j2),
+    and Python-Markdown passes such a block through as it is; converting it anyway cost
+    half of a conference's build. on_page_content puts it back as the page's content. Any other
+    page, or a paper page not in that form, is converted as usual.
+    """
+    body = markdown.strip()
+    if not _is_paper_body(page, body):
+        return markdown
+    _paper_bodies[page.file.src_uri] = body
+    return ""
+
+
+@event_priority(100)
+def on_page_content(html: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    return _paper_bodies.pop(page.file.src_uri, html)
+
+
+# Before the search plugin, which reads the page's search settings when it indexes the page.
+@event_priority(50)
 def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, nav: Navigation) -> dict[str, Any]:
     """Give a page that is not in the nav (a paper) the place of the listing it names in ``listed_under``.
 
@@ -151,6 +191,9 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     (drawn for each, it was a third of the theme's work on a paper page).
     """
     listing = page.meta.get("listed_under")
+    if kind(page.file.src_uri) == "paper":
+        # The generator wrote this paper's search document (on_post_build adds it): parsing the page is not needed.
+        page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     if page.parent is None and isinstance(listing, str):
         found = next((item for item in nav.pages if item.file.src_uri == listing), None)
         if found is not None and found.parent is not None:
@@ -162,3 +205,16 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
             # page's folder, and the same section is open. Its pages are not in the nav, so none is current.
             context["pl_nav_key"] = (listing, page.url.count("/"))
     return context
+
+
+# After the search plugin writes its index, and before the offline plugin copies it for file:// (-100).
+@event_priority(-90)
+def on_post_build(config: MkDocsConfig) -> None:
+    """Add the papers' search documents, which the generator wrote, to Material's search index."""
+    index_file = Path(config.site_dir) / "search" / "search_index.json"
+    documents_file = Path(config.docs_dir) / SEARCH_DOCS
+    if not index_file.is_file() or not documents_file.is_file():
+        return
+    index = json.loads(index_file.read_text("utf-8"))
+    index["docs"].extend(json.loads(documents_file.read_text("utf-8")))
+    index_file.write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), "utf-8")

@@ -211,6 +211,8 @@ class SiteSettings:
     site_url: str | None = None
     repository: str | None = None
     branch: str = "main"
+    # MkDocs' ``use_directory_urls``: the offline copy is built without them.
+    directory_urls: bool = True
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> SiteSettings:
@@ -221,6 +223,7 @@ class SiteSettings:
             site_url=config.get("site_url") or None,
             repository=extra.get("repository") or None,
             branch=extra.get("branch") or "main",
+            directory_urls=config.get("use_directory_urls") is not False,
         )
 
 
@@ -236,6 +239,7 @@ class Catalog:
     repository: str | None = None
     branch: str = "main"
     site_url: str | None = None
+    directory_urls: bool = True
     # Where the record files are, from the project's root: new ones are created there.
     records_folder: str = "entries/papers"
     # A collection's lists; empty for a single list, whose sections are ``sections``.
@@ -437,6 +441,7 @@ def build_catalog(
         repository=settings.repository,
         branch=settings.branch,
         site_url=settings.site_url,
+        directory_urls=settings.directory_urls,
         records_folder=records_folder,
         collection_lists=paper_lists,
     )

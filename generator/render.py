@@ -5,7 +5,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from . import routes
-from .exports import bibtex_entry, paper_record, papers_csv, papers_json
+from .exports import bibtex_entry, paper_record, papers_csv, papers_json, search_documents
 from .findings import Finding
 from .markup import html_environment, text_environment, tidy
 from .model import Catalog
@@ -57,6 +57,7 @@ def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
     records = [paper_record(paper, catalog) for paper in catalog.papers]
     outputs[routes.in_docs(routes.JSON)] = papers_json(catalog, records)
     outputs[routes.in_docs(routes.CSV)] = papers_csv(records)
+    outputs[routes.in_docs(routes.SEARCH_DOCS)] = search_documents(catalog)
     outputs[routes.README] = tidy(env.get_template("readme.md.j2").render(**common))
     # A collection's lists, each in the curator's format at its own file.
     list_template = env.get_template("list_markdown.md.j2")

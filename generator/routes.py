@@ -37,6 +37,8 @@ BIBTEX = "papers.bib"
 JSON = "papers.json"
 CSV = "papers.csv"
 FEED = "feed.xml"
+# The papers' search documents, which the MkDocs hook adds to Material's index (not published itself).
+SEARCH_DOCS = "papers-search.json"
 
 _PAPER = "papers/{paper}.md"
 _SECTION = "sections/{section}/index.md"
@@ -135,6 +137,7 @@ _OUTPUTS = (
             JSON,
             CSV,
             FEED,
+            SEARCH_DOCS,
             _PAPER,
             _SECTION,
             _SUBSECTION,
@@ -188,15 +191,22 @@ def in_docs(path: str) -> str:
     return f"{DOCS_DIR}/{path}"
 
 
-def url(path: str) -> str:
-    """The hosted address of a docs path, relative to the site's root (MkDocs' directory URLs)."""
+def url(path: str, directory_urls: bool = True) -> str:
+    """The address MkDocs gives a docs path, from the site's root.
+
+    With directory URLs, as the site is hosted, ``papers/acco.md`` is at ``papers/acco/``
+    and ``index.md`` at the root; without them, as the offline copy is built, at
+    ``papers/acco.html`` and ``index.html``.
+    """
+    if not path.endswith(".md"):
+        return path
+    if not directory_urls:
+        return path[: -len(".md")] + ".html"
     if path == HOME:
         return ""
     if path.endswith("/index.md"):
         return path[: -len("index.md")]
-    if path.endswith(".md"):
-        return path[: -len(".md")] + "/"
-    return path
+    return path[: -len(".md")] + "/"
 
 
 def site_path(site_url: str | None) -> str:
@@ -239,14 +249,36 @@ def _is_plain(path: str) -> bool:
     return "" not in parts and "." not in parts and ".." not in parts
 
 
+def relative_url(source: str, target: str, directory_urls: bool) -> str:
+    """The address of docs path ``target`` relative to the page at docs path ``source``, as the built site has it.
+
+    What MkDocs writes for a Markdown link between the two, for pages whose links are
+    HTML it does not rewrite.
+    """
+    page, address = url(source, directory_urls), url(target, directory_urls)
+    folder = page.rstrip("/") if page.endswith("/") or not page else page.rpartition("/")[0]
+    if not address:
+        return "../" * (folder.count("/") + 1) if folder else "./"
+    path = _relative_from(folder, address.rstrip("/"))
+    return path + "/" if address.endswith("/") else path
+
+
 @dataclass(frozen=True)
 class Links:
-    """Links from one page, for its template: ``{{ link.paper(paper.id) }}``, ``{{ link.to(routes.TAGS) }}``."""
+    """Links from one page, for its template: ``{{ link.paper(paper.id) }}``, ``{{ link.to(routes.TAGS) }}``.
+
+    ``to`` gives a Markdown link, which MkDocs rewrites for the build; ``href`` gives the
+    built site's address, for a page written as HTML (a paper's page), in the build's URL style.
+    """
 
     page: str
+    directory_urls: bool = True
 
     def to(self, target: str) -> str:
         return relative(self.page, target)
+
+    def href(self, target: str) -> str:
+        return relative_url(self.page, target, self.directory_urls)
 
     def paper(self, paper_id: str) -> str:
         return self.to(paper(paper_id))

@@ -118,7 +118,7 @@ def views(catalog: Catalog, warnings: list[Finding]) -> list[View]:
     shared = {"author_anchors": author_anchors, "highlights": groups}
 
     def page(path: str, template: str, **context: Any) -> View:
-        return View(path, template, {"link": routes.Links(path), **context})
+        return View(path, template, {"link": routes.Links(path, catalog.directory_urls), **context})
 
     pages = [
         page(routes.HOME, "home.md.j2", recent=recent_days(catalog), **shared),

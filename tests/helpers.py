@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import json
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.cli import main as generator_main
 
@@ -201,3 +203,49 @@ def require(installed: bool, reason: str, needed_on_ci: str) -> None:
     if os.environ.get("CI") == "true":
         pytest.fail(f"{reason}; {needed_on_ci}")
     pytest.skip(reason)
+
+
+# Each passed the old validator and ran script, or covered the page, through SuperFences and attr_list.
+PAYLOAD = '<img src=x onerror="document.title=1">'
+HOSTILE_MARKDOWN = [
+    # A backslash-escaped backtick: Markdown shows it as a character, so the "code span" after it is HTML.
+    f"Fast \\`{PAYLOAD}` training.",
+    # A code span cannot cross a blank line: Markdown ends the paragraph first.
+    f"Look at `this\n\n{PAYLOAD}` closely.",
+    # A fenced block, whose braces SuperFences with attr_list turns into attributes.
+    '```{ .x onfocus="document.title=1" autofocus tabindex="1" }\ncode\n```',
+    '```{ style="position:fixed;inset:0;z-index:9" }\noverlay\n```',
+    "~~~{ onclick=document.title=1 }\nx\n~~~",
+    # Double backticks mixed with escaped ones.
+    f"\\``{PAYLOAD}`` and \\`` `x` ``",
+    f"``a \\`` {PAYLOAD} ``",
+    # Block constructs a summary must not make.
+    "# Heading\n\n---\n\n!!! note\n    admonition\n\n[TOC]\n\n| a | b |\n|---|---|\n| c | d |",
+    '<div markdown="1">*x*</div> {: onclick="x" } [a](javascript:document.title=1){ onclick="x" }',
+]
+
+
+def hostile_project(root: Path) -> list[str]:
+    """Put hostile texts in summaries, key results, the collection's and a list's texts; return the touched files."""
+    papers = sorted((root / "entries" / "papers").glob("*.yaml"))[: len(HOSTILE_MARKDOWN)]
+    for path, text in zip(papers, HOSTILE_MARKDOWN, strict=True):
+        record = yaml.safe_load(path.read_text(encoding="utf-8"))
+        record["summary"] = text
+        record["key_results"] = [text, "A plain result."]
+        path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for name, fields in (("collection.yml", ("description",)), ("lists/training.yml", ("description", "overview"))):
+        path = root / "entries" / name
+        header = yaml.safe_load(path.read_text(encoding="utf-8"))
+        header.update(dict.fromkeys(fields, "\n\n".join(HOSTILE_MARKDOWN[:3])))
+        path.write_text(yaml.safe_dump(header, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return [path.stem for path in papers]
+
+
+def drop_refused(root: Path) -> set[str]:
+    """Remove the records validate refuses (they never reach a page); return the files it refused."""
+    result = generator(root, "validate", "--format", "json", check=False)
+    assert "Traceback" not in result.stderr
+    refused = {finding["path"] for finding in json.loads(result.stdout or "[]") if finding["severity"] == "error"}
+    for path in refused:
+        (root / path).unlink()
+    return refused

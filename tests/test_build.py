@@ -36,11 +36,12 @@ def test_second_run_writes_nothing_and_an_edit_writes_only_what_changed(project:
     generator(project, "build")
     after = _tree(project)
     changed = sorted(path for path in after if before.get(path) != after[path])
-    # The summary shows on the paper page, the feed, the JSON export and its list's Markdown (not in the
-    # README, the collection's index); its subsection page shows only its first sentence, which the edit
-    # left alone.
+    # The summary shows on the paper page, the feed, the JSON export, the search documents and its list's
+    # Markdown (not in the README, the collection's index); its subsection page shows only its first
+    # sentence, which the edit left alone.
     assert changed == [
         "docs/feed.xml",
+        "docs/papers-search.json",
         "docs/papers.json",
         "docs/papers/teraio.md",
         "lists/training.md",

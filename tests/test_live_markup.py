@@ -10,7 +10,6 @@ nor the project's own assets put there.
 from __future__ import annotations
 
 import html
-import json
 import re
 from pathlib import Path
 
@@ -21,42 +20,7 @@ from hypothesis import strategies as st
 
 from generator.audit import audit_html
 from generator.escape import RECORD_TAGS, record_html
-from helpers import copy_project, generator, mkdocs_build
-
-# Each passed the old validator and ran script, or covered the page, through SuperFences and attr_list.
-PAYLOAD = '<img src=x onerror="document.title=1">'
-HOSTILE_MARKDOWN = [
-    # A backslash-escaped backtick: Markdown shows it as a character, so the "code span" after it is HTML.
-    f"Fast \\`{PAYLOAD}` training.",
-    # A code span cannot cross a blank line: Markdown ends the paragraph first.
-    f"Look at `this\n\n{PAYLOAD}` closely.",
-    # A fenced block, whose braces SuperFences with attr_list turns into attributes.
-    '```{ .x onfocus="document.title=1" autofocus tabindex="1" }\ncode\n```',
-    '```{ style="position:fixed;inset:0;z-index:9" }\noverlay\n```',
-    "~~~{ onclick=document.title=1 }\nx\n~~~",
-    # Double backticks mixed with escaped ones.
-    f"\\``{PAYLOAD}`` and \\`` `x` ``",
-    f"``a \\`` {PAYLOAD} ``",
-    # Block constructs a summary must not make.
-    "# Heading\n\n---\n\n!!! note\n    admonition\n\n[TOC]\n\n| a | b |\n|---|---|\n| c | d |",
-    '<div markdown="1">*x*</div> {: onclick="x" } [a](javascript:document.title=1){ onclick="x" }',
-]
-
-
-def _hostile_project(root: Path) -> list[str]:
-    """Put hostile texts in summaries, key results, the collection's and a list's texts; return the touched files."""
-    papers = sorted((root / "entries" / "papers").glob("*.yaml"))[: len(HOSTILE_MARKDOWN)]
-    for path, text in zip(papers, HOSTILE_MARKDOWN, strict=True):
-        record = yaml.safe_load(path.read_text(encoding="utf-8"))
-        record["summary"] = text
-        record["key_results"] = [text, "A plain result."]
-        path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    for name, fields in (("collection.yml", ("description",)), ("lists/training.yml", ("description", "overview"))):
-        path = root / "entries" / name
-        header = yaml.safe_load(path.read_text(encoding="utf-8"))
-        header.update(dict.fromkeys(fields, "\n\n".join(HOSTILE_MARKDOWN[:3])))
-        path.write_text(yaml.safe_dump(header, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    return [path.stem for path in papers]
+from helpers import HOSTILE_MARKDOWN, PAYLOAD, copy_project, drop_refused, generator, hostile_project, mkdocs_build
 
 
 def _audit(root: Path, target: Path) -> list[str]:
@@ -66,21 +30,11 @@ def _audit(root: Path, target: Path) -> list[str]:
     return result.stdout.splitlines()
 
 
-def _drop_refused(root: Path) -> set[str]:
-    """Remove the records validate refuses (they never reach a page); return the files it refused."""
-    result = generator(root, "validate", "--format", "json", check=False)
-    assert "Traceback" not in result.stderr
-    refused = {finding["path"] for finding in json.loads(result.stdout or "[]") if finding["severity"] == "error"}
-    for path in refused:
-        (root / path).unlink()
-    return refused
-
-
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = copy_project(tmp_path_factory.mktemp("hostile") / "project")
-    touched = _hostile_project(root)
-    refused = _drop_refused(root)
+    touched = hostile_project(root)
+    refused = drop_refused(root)
     accepted = [stem for stem in touched if f"entries/papers/{stem}.yaml" not in refused]
     (root / "hostile-ids.txt").write_text("\n".join(accepted), encoding="utf-8")
     return root
@@ -195,7 +149,7 @@ def test_random_markdown_through_the_real_build_has_no_live_markup(texts: list[s
         record["summary" if index % 2 else "key_results"] = text if index % 2 else [text]
         path.write_text(yaml.safe_dump(record, allow_unicode=True, sort_keys=False), encoding="utf-8")
     # What validate refuses never reaches a page; what it accepts must come out inert.
-    _drop_refused(root)
+    drop_refused(root)
     mkdocs_build(root)
     assert _audit(root, root / "site") == []
 
