@@ -203,18 +203,30 @@ def code_fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
+# Words of each summary in the search index: the whole of most curated summaries (their median is
+# about 50 words), and a bound on the index, which Material's search worker builds in the browser, at
+# about 7 µs a word, before the first result (docs/performance.md).
+SEARCH_SUMMARY_WORDS = 60
+
+
+def _opening(summary: str) -> str:
+    words = summary.split()
+    return " ".join(words[:SEARCH_SUMMARY_WORDS]) + (" …" if len(words) > SEARCH_SUMMARY_WORDS else "")
+
+
 def search_documents(catalog: Catalog) -> str:
     """Each paper as one document of Material's search index, in list order, one per line.
 
-    What a reader looks a paper up by: its title, authors, tags, arXiv id and summary (each
-    list's, in a collection). Material's search shows ``title`` and ``text`` as HTML, so
-    both are escaped. The MkDocs hook adds these to the index instead of the search plugin
-    parsing every paper page again; ``location`` is the page's address in the build's URL style.
+    What a reader looks a paper up by: its title, authors, tags, arXiv id and the opening of
+    its summary (each list's, in a collection). Material shows ``title`` and ``text`` as
+    HTML, so both are escaped. The MkDocs hook adds these documents to the index instead of
+    the search plugin parsing every paper page again; ``location`` is the page's address in
+    the build's URL style.
     """
     lines = []
     for paper in catalog.papers:
         summaries = dict.fromkeys(
-            rendered_text(placement.summary) for placement in paper.placements if placement.summary
+            _opening(rendered_text(placement.summary)) for placement in paper.placements if placement.summary
         )
         parts = [", ".join(paper.author_names), *([f"arXiv:{paper.arxiv_id}"] if paper.arxiv_id else []), *summaries]
         document = {

@@ -14,10 +14,12 @@ from pathlib import Path
 
 import markdown
 import pytest
+import yaml
 from mkdocs.config import load_config
 
 from generator.audit import audit_search_index
 from generator.build import Project, generate
+from generator.exports import SEARCH_SUMMARY_WORDS
 from generator.mkdocs_hook import PAPER_BODY
 from helpers import HOSTILE_MARKDOWN, copy_project, drop_refused, generator, hostile_project
 
@@ -91,3 +93,16 @@ def test_search_documents_locate_each_paper_page(tmp_path: Path, style: bool):
     suffix = "/" if style else ".html"
     assert sorted(doc["location"] for doc in documents) == sorted(f"papers/{stem}{suffix}" for stem in pages)
     assert all(doc["title"] and doc["text"] for doc in documents)
+
+
+def test_search_holds_the_opening_of_a_long_summary(tmp_path: Path):
+    root = copy_project(tmp_path / "project")
+    record = root / "entries" / "papers" / "arnold.yaml"
+    words = [f"word{number}" for number in range(1, 201)]
+    data = yaml.safe_load(record.read_text("utf-8"))
+    data["summary"] = " ".join(words) + "."
+    record.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), "utf-8")
+    generator(root, "build")
+    documents = json.loads((root / "docs" / "papers-search.json").read_text("utf-8"))
+    text = next(doc["text"] for doc in documents if doc["location"] == "papers/arnold/")
+    assert f"{words[SEARCH_SUMMARY_WORDS - 1]} …" in text and words[SEARCH_SUMMARY_WORDS] not in text
