@@ -32,7 +32,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
-from mkdocs.utils import CountHandler
+from mkdocs.utils import CountHandler, clean_directory
 
 from generator.build import Project, generate, watched_sources
 from generator.findings import DataError, errors_in, format_findings
@@ -53,6 +53,8 @@ class _Session:
     """What this MkDocs process has done so far: MkDocs loads a hook once and keeps it across rebuilds."""
 
     serving: bool = False
+    # `mkdocs serve --dirty`, the README's command: each rebuild converts only the pages whose files changed.
+    dirty: bool = False
     built: bool = False
     failing: bool = False
 
@@ -66,8 +68,25 @@ PAPER_BODY = ('<div class="pl-paper">', "</div>")
 _shared_nav: dict[Any, Markup] = {}
 
 
+# What MkDocs says on every dirty build; under the hook it does not apply (see on_startup).
+DIRTY_WARNING = "A 'dirty' build is being performed"
+
+
+def _not_dirty_warning(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith(DIRTY_WARNING)
+
+
 def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) -> None:
+    """Under `mkdocs serve --dirty`, keep MkDocs' warning that dirty builds leave stale pages from failing strict mode.
+
+    It does not apply here: the generator rewrites every page whose content an edit changed,
+    so MkDocs converts exactly those, and on_config starts the site afresh when the nav
+    changed or a page went. The warning, counted in strict mode, would stop every rebuild.
+    """
     _session.serving = command == "serve"
+    _session.dirty = dirty and _session.serving
+    if _session.dirty:
+        logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
 
 
 def _log_uncounted(message: str) -> None:
@@ -118,6 +137,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if MKDOCS_YML in report.written:
         # The taxonomy changed the nav after MkDocs had read mkdocs.yml: use the new one.
         config.nav = result.site_nav
+    if _session.dirty and (MKDOCS_YML in report.written or report.removed):
+        # Every page shows the nav, and a removed page's HTML would stay: this rebuild converts every page.
+        clean_directory(config.site_dir)
     return config
 
 

@@ -249,3 +249,12 @@ def drop_refused(root: Path) -> set[str]:
     for path in refused:
         (root / path).unlink()
     return refused
+
+
+def readme_serve_options() -> list[str]:
+    """The options of the README's serve command (``mkdocs serve --dirty``), so tests serve as a reader would."""
+    readme = (REPO / "README.md").read_text("utf-8")
+    quickstart = readme[readme.index("### Quickstart") :]
+    command = re.search(r"bin/mkdocs serve([^\n&]*)", quickstart)
+    assert command is not None, "the README's Quickstart has no `mkdocs serve` command"
+    return command.group(1).split()

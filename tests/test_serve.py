@@ -1,4 +1,4 @@
-"""`mkdocs serve` with a record broken while it runs: the error is logged, the last good site stays.
+"""`mkdocs serve`, run as the README says (`--dirty`): edits show everywhere they should, broken records don't stop it.
 
 A real server on 127.0.0.1, real file edits, real rebuilds: nothing stands in for MkDocs.
 """
@@ -17,7 +17,7 @@ import pytest
 from mkdocs.config import load_config
 
 from generator import routes
-from helpers import copy_project, free_port
+from helpers import copy_project, free_port, readme_serve_options
 
 PAPER = "acco"
 CATEGORY = "category: systems/distributed-communication-efficient-training\n"
@@ -29,7 +29,7 @@ OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 def _start(root: Path, log: Path, port: int) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
         return subprocess.Popen(
-            [sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+            [sys.executable, "-m", "mkdocs", "serve", *readme_serve_options(), "-a", f"127.0.0.1:{port}"],
             cwd=root,
             env={**os.environ, "NO_MKDOCS_2_WARNING": "1"},
             stdout=out,
@@ -147,3 +147,37 @@ def test_an_edit_under_serve_is_one_rebuild(project: Path, serving):
         time.sleep(4)
         output = log.read_text("utf-8")
         assert output.count("Detected file changes") - before == 1, output[-3000:]
+
+
+def test_the_readme_serves_with_dirty_rebuilds():
+    # The tests below serve as the README says; this keeps them testing what makes an edit quick to show.
+    assert readme_serve_options() == ["--dirty"]
+
+
+@pytest.mark.slow
+def test_a_dirty_rebuild_shows_an_edit_everywhere_and_drops_a_removed_paper(project: Path, serving):
+    """Each rebuild converts only the pages whose files changed: so every page an edit touches must be rewritten."""
+    server, log, address = serving
+    site = address[: -len(routes.url(routes.paper(PAPER)))]
+    _wait(lambda: "ACCO: Accumulate" in (_page(address) or ""), server, log, "the first build")
+    listing = (
+        f"{site}{routes.url(routes.subsection('systems', 'distributed-communication-efficient-training', 'training'))}"
+    )
+    related = [
+        page.stem
+        for page in sorted((project / "docs" / "papers").glob("*.md"))
+        if page.stem != PAPER and f'href="../{PAPER}/"' in page.read_text("utf-8")
+    ]
+    assert related, "no paper page links ACCO: the check of other pages below would prove nothing"
+    others = [f"{site}{routes.url(routes.paper(stem))}" for stem in related[:2]]
+    record = project / "entries" / "papers" / f"{PAPER}.yaml"
+    record.write_text(record.read_text("utf-8").replace("ACCO: Accumulate", "ACCO Dirty: Accumulate"), "utf-8")
+    for page in [address, listing, *others, f"{site}search/search_index.json"]:
+        _wait(lambda page=page: "ACCO Dirty: Accumulate" in (_page(page) or ""), server, log, f"the edit in {page}")
+    assert "Aborted" not in log.read_text("utf-8")
+
+    gone = project / "entries" / "papers" / "teraio.yaml"
+    gone.unlink()
+    gone_page = f"{site}{routes.url(routes.paper('teraio'))}"
+    _wait(lambda: _page(gone_page) is None, server, log, "the removed paper's page to go")
+    assert "teraio" not in (_page(f"{site}search/search_index.json") or "teraio")
