@@ -170,6 +170,8 @@ def timed(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, s
 
 # The parse floor: a process that only reads and parses the records with PyYAML's C loader.
 # The generator cannot load its records faster than this, so its runs are reported against it.
+# The options of the README's serve command (tests/test_benchmark.py holds the two together).
+README_SERVE = ("--dirty",)
 PARSE_FLOOR = (
     "import pathlib, sys, yaml\n"
     "for path in sorted(pathlib.Path(sys.argv[1]).glob('*.yaml')):\n"
@@ -460,10 +462,8 @@ def _measure(
     result.plain = measure_plain(root / "entries" / "papers", work, query if in_browser else None, repeat)
     if serve:
         record = root / "entries" / "papers" / "paper-2.yaml"
-        # --dirty rebuilds only the pages whose files changed, and the generator rewrites only those.
-        # It always warns that links may be stale, so it needs --no-strict against the config's strict mode.
-        dirty = serve_latency(root, record, "--dirty", "--no-strict")
-        result.serve = (serve_latency(root, record), dirty)
+        # As the README serves (each edit converts only the pages the generator rewrote), and with a full rebuild.
+        result.serve = (serve_latency(root, record, *README_SERVE), serve_latency(root, record))
     if keep:
         shutil.copytree(root, keep / f"scale-{papers}", dirs_exist_ok=True)
     return result
@@ -537,7 +537,7 @@ def results_table(results: list[Measurement]) -> str:
                     if waits
                     else "not measured"
                 ),
-                f"{m.serve[0]:.1f} s (`--dirty`: {m.serve[1]:.1f} s)" if m.serve else "not measured",
+                f"{m.serve[0]:.1f} s (full rebuild: {m.serve[1]:.1f} s)" if m.serve else "not measured",
             ]
         )
     return _table(header, rows)
@@ -697,10 +697,10 @@ def targets_table(results: list[Measurement]) -> str:
     )
     served = small if small and small.serve else None
     target(
-        "report how long `mkdocs serve` takes to show an edited record at 1,000",
+        "`mkdocs serve` as the README runs it (`--dirty`) shows an edited record within 5 s at 1,000",
         served,
-        lambda m: f"{m.serve[0]:.1f} s; with `--dirty` {m.serve[1]:.1f} s",
-        lambda m: True,
+        lambda m: f"{m.serve[0]:.1f} s (a full rebuild, without `--dirty`: {m.serve[1]:.1f} s)",
+        lambda m: m.serve[0] <= 5,
     )
     return _table(["target", "measured", "verdict"], rows)
 
