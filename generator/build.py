@@ -48,7 +48,13 @@ class Project:
 
 
 class StageTimes(dict[str, float]):
-    """Seconds spent in each stage of a run, in pipeline order."""
+    """Seconds spent in each stage of a run, in pipeline order.
+
+    A full run's stages: ``cache`` (hash the inputs), ``load+validate`` (parse every file and
+    check each record, in worker processes, then the checks across records), ``model``,
+    ``views`` (what each page shows, and the work pages share) and ``render+write`` (render
+    each output and write it if it changed, in worker processes).
+    """
 
     @contextmanager
     def stage(self, name: str) -> Iterator[None]:
@@ -122,20 +128,22 @@ def catalog_from(raw: RawData) -> Catalog:
     return build_catalog(raw.taxonomy.data, tags, records, settings, folder, lists)
 
 
-def load_catalog(project: Project, times: StageTimes | None = None) -> tuple[Catalog, list[Finding]]:
-    """Load and validate the records; raise DataError on any error, return the warnings."""
-    _, catalog, findings = _load(project, StageTimes() if times is None else times)
+def load_catalog(
+    project: Project, times: StageTimes | None = None, *, workers: int | None = None
+) -> tuple[Catalog, list[Finding]]:
+    """Load and validate the records; raise DataError on any error, return the warnings.
+
+    ``workers``: the processes that share the work (see ``parallel.fork_map``); None picks.
+    """
+    _, catalog, findings = _load(project, StageTimes() if times is None else times, workers)
     return catalog, findings
 
 
-def _load(project: Project, times: StageTimes) -> tuple[RawData, Catalog, list[Finding]]:
-    from .load import load_entries
-    from .validate import validate
+def _load(project: Project, times: StageTimes, workers: int | None) -> tuple[RawData, Catalog, list[Finding]]:
+    from .validate import load_and_validate
 
-    with times.stage("load"):
-        raw = load_entries(project.entries_dir)
-    with times.stage("validate"):
-        findings = validate(raw)
+    with times.stage("load+validate"):
+        raw, findings = load_and_validate(project.entries_dir, workers)
     if errors_in(findings):
         raise DataError(findings)
     with times.stage("model"):
@@ -160,15 +168,17 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def generate(project: Project, *, check: bool = False) -> BuildResult:
+def generate(project: Project, *, check: bool = False, workers: int | None = None) -> BuildResult:
     """Render every output; write the changed ones (or, with ``check``, list them).
 
     A run that finds, in the cache of the last one, that no input changed and every output
     is as that run left it, stops there: it writes nothing and reports what that run did.
+    ``workers`` is how many processes share the work (1: this one alone); None picks by
+    the cores and the size of the list (see ``parallel.workers_for``). The output is the same.
     """
     if check:
         with _without_cycle_collection():
-            return _generate(project, StageTimes(), check=True, digests=None)
+            return _generate(project, StageTimes(), check=True, digests=None, workers=workers)
     times = StageTimes()
     with times.stage("cache"), build_lock(project.root):
         # Hashed before anything is read: an input edited during the run then differs from its
@@ -180,19 +190,21 @@ def generate(project: Project, *, check: bool = False) -> BuildResult:
     if cached is not None:
         return BuildResult(papers=cached.papers, warnings=cached.warnings, report=WriteReport(), times=times)
     with _without_cycle_collection():
-        return _generate(project, times, check=False, digests=digests)
+        return _generate(project, times, check=False, digests=digests, workers=workers)
 
 
-def _generate(project: Project, times: StageTimes, *, check: bool, digests: dict[str, str] | None) -> BuildResult:
+def _generate(
+    project: Project, times: StageTimes, *, check: bool, digests: dict[str, str] | None, workers: int | None
+) -> BuildResult:
     from .load import TAXONOMY_FILE
-    from .render import render_all
+    from .render import Rendering, plan_outputs
     from .views import output_sources
 
-    raw, catalog, warnings = _load(project, times)
-    with times.stage("render"):
-        outputs = render_all(catalog, warnings)
+    raw, catalog, warnings = _load(project, times, workers)
+    with times.stage("views"):
+        outputs = Rendering(plan_outputs(catalog, warnings, workers=workers), workers)
         current_yml, edits = _nav_edit(project, catalog)
-    with times.stage("write"):
+    with times.stage("render+write"):
         # docs/ is published as it is: a link there would publish, or let the build overwrite, a file elsewhere.
         if links := links_under(project.root / DOCS_DIR, project.root):
             raise DataError(links)
@@ -211,7 +223,8 @@ def _generate(project: Project, times: StageTimes, *, check: bool, digests: dict
             )
             if digests is not None and _read_as_hashed(raw, current_yml, digests):
                 written = {MKDOCS_YML: cache.text_digest(edits[MKDOCS_YML])} if MKDOCS_YML in report.written else {}
-                cache.remember(project.root, {**digests, **written}, outputs, MANIFEST, len(catalog.papers), warnings)
+                inputs = {**digests, **written}
+                cache.remember(project.root, inputs, report.digests, MANIFEST, len(catalog.papers), warnings)
     if check:
         # Pages under docs/ are git-ignored build products: one not built yet is not stale.
         report.stale = [

@@ -7,6 +7,7 @@ Only this module touches the data files. It refuses what could hurt a build
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -519,10 +520,40 @@ def is_data_file(path: Path, entries_dir: Path) -> bool:
     return path.parent == entries / PAPERS_DIR and path.suffix in (".yaml", ".yml")
 
 
-def load_entries(entries_dir: Path) -> RawData:
-    """Parse the taxonomy, tag vocabulary and every paper record under ``entries_dir``.
+@dataclass(frozen=True)
+class Headers:
+    """A project's files other than its records, read first: the records are checked against them."""
 
-    Every file is read even after an error, so one run reports every broken file.
+    entries_dir: Path
+    taxonomy: Document | None
+    tags: Document | None
+    lists: list[Document]
+    # Every .yaml and .yml file among the records, in name order, still to be read.
+    record_paths: list[Path]
+    # What could not be read so far.
+    findings: list[Finding]
+
+    @property
+    def base(self) -> Path:
+        """The project's root, which file names in findings are relative to."""
+        return self.entries_dir.parent
+
+
+def _attempt(read: Callable[[Path, Path], Document], path: Path, base: Path) -> tuple[Document | None, list[Finding]]:
+    """A file read with ``read``, or why it could not be."""
+    try:
+        return read(path, base), []
+    except DataError as error:
+        return None, list(error.findings)
+    except OSError as error:
+        message = f"cannot read: {error.strerror}"
+        return None, [Finding(display_path(path, base), 1, 1, "error", message, Rule.UNREADABLE)]
+
+
+def read_headers(entries_dir: Path) -> Headers:
+    """The taxonomy (or a collection's header and lists) and the tags, and which record files there are.
+
+    Raises DataError when entries/ holds a link, or when the taxonomy file is missing.
     """
     base = entries_dir.parent
     # Before anything is read: a linked folder or file would feed the build data from outside the project.
@@ -531,16 +562,9 @@ def load_entries(entries_dir: Path) -> RawData:
     findings: list[Finding] = []
 
     def attempt(path: Path) -> Document | None:
-        try:
-            return load_document(path, base)
-        except DataError as error:
-            findings.extend(error.findings)
-            return None
-        except OSError as error:
-            findings.append(
-                Finding(display_path(path, base), 1, 1, "error", f"cannot read: {error.strerror}", Rule.UNREADABLE)
-            )
-            return None
+        document, problems = _attempt(load_document, path, base)
+        findings.extend(problems)
+        return document
 
     list_paths = sorted((entries_dir / LISTS_DIR).glob("*.yml")) if (entries_dir / LISTS_DIR).is_dir() else []
     taxonomy_path = entries_dir / (COLLECTION_FILE if list_paths else TAXONOMY_FILE)
@@ -557,30 +581,47 @@ def load_entries(entries_dir: Path) -> RawData:
     tags_path = entries_dir / TAGS_FILE
     tags = attempt(tags_path) if tags_path.exists() else None
     papers_dir = entries_dir / PAPERS_DIR
+    records = [
+        path for path in sorted(papers_dir.iterdir() if papers_dir.is_dir() else []) if path.suffix in (".yaml", ".yml")
+    ]
+    return Headers(entries_dir, taxonomy, tags, lists, records, findings)
+
+
+def load_record(path: Path, base: Path) -> tuple[Document | None, list[Finding]]:
+    """One record file of ``read_headers``' list, parsed, or why it cannot be (a .yml file is named to rename)."""
+    if path.suffix == ".yml":
+        message = f"paper records end in .yaml; rename it to {path.stem}.yaml"
+        return None, [Finding(display_path(path, base), 1, 1, "error", message, Rule.FILE_NAME)]
+    return _attempt(load_document, path, base)
+
+
+def finish_loading(headers: Headers, records: Iterable[tuple[Document | None, list[Finding]]]) -> RawData:
+    """The project's data from its headers and its records (``load_record``'s, in order), and mkdocs.yml's settings.
+
+    Raises DataError with every file that could not be read.
+    """
+    findings = list(headers.findings)
     papers = []
-    for path in sorted(papers_dir.iterdir() if papers_dir.is_dir() else []):
-        if path.suffix == ".yml":
-            findings.append(
-                Finding(
-                    display_path(path, base),
-                    1,
-                    1,
-                    "error",
-                    f"paper records end in .yaml; rename it to {path.stem}.yaml",
-                    Rule.FILE_NAME,
-                )
-            )
-        elif path.suffix == ".yaml":
-            document = attempt(path)
-            if document is not None:
-                papers.append(document)
-    site_path = entries_dir.parent / MKDOCS_YML
+    for document, problems in records:
+        findings.extend(problems)
+        if document is not None:
+            papers.append(document)
+    site_path = headers.base / MKDOCS_YML
     site = None
     if site_path.exists() or site_path.is_symlink():
         try:
-            site = load_site_settings(site_path, base)
+            site = load_site_settings(site_path, headers.base)
         except DataError as error:
             findings.extend(error.findings)
-    if findings or taxonomy is None:
+    if findings or headers.taxonomy is None:
         raise DataError(findings)
-    return RawData(entries_dir=entries_dir, taxonomy=taxonomy, tags=tags, papers=papers, site=site, lists=lists)
+    return RawData(headers.entries_dir, headers.taxonomy, headers.tags, papers, site, headers.lists)
+
+
+def load_entries(entries_dir: Path) -> RawData:
+    """Parse the taxonomy, tag vocabulary and every paper record under ``entries_dir``.
+
+    Every file is read even after an error, so one run reports every broken file.
+    """
+    headers = read_headers(entries_dir)
+    return finish_loading(headers, [load_record(path, headers.base) for path in headers.record_paths])

@@ -101,7 +101,7 @@ def test_json_summary_reports_what_each_run_did(project: Path):
     records = len(list((project / "entries" / "papers").glob("*.yaml")))
     assert first["papers"] == records and first["written"] > records and first["removed"] == 0
     assert first["warnings"] == len(findings) > 0 and {f["severity"] for f in findings} == {"warning"}
-    assert list(first["stages"]) == ["cache", "load", "validate", "model", "render", "write"]
+    assert list(first["stages"]) == ["cache", "load+validate", "model", "views", "render+write"]
     assert all(isinstance(seconds, float) and seconds >= 0 for seconds in first["stages"].values())
     assert "stale" not in first
 
