@@ -115,7 +115,7 @@ def _die_in_a_worker(parent: int) -> int:
 
 def test_a_worker_process_that_fails_or_dies_is_an_error_here():
     # Item 1 is the second process's (items are dealt in turn).
-    with pytest.raises(WriteError, match="cannot write docs/x.md: refused"):
+    with pytest.raises(WriteError, match="cannot write docs/x\\.md: refused"):
         fork_map(_refuse_in_a_worker, range(4), workers=2)
     with pytest.raises(WorkerError, match="ended with status 3"):
         fork_map(_die_in_a_worker, [os.getpid()] * 4, workers=2)
