@@ -198,43 +198,56 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
     YAML would silently keep the last; and a text value a comment cut short (``text`` is the
     file the nodes were composed from).
     """
-    scalars = SafeConstructor()
-    seen: set[int] = set()
+    return _Constructor(display, text).build(root, ())
 
-    def build(node: yaml.Node, key_path: KeyPath) -> Any:
-        if id(node) in seen:
+
+class _Constructor:
+    """The walk of ``_construct`` over one document's nodes.
+
+    Methods, not nested functions that call each other: those make a reference cycle, which
+    a build (that pauses the cycle collector) would keep, with every node id seen, to its end.
+    """
+
+    def __init__(self, display: str, text: str) -> None:
+        self.display = display
+        self.text = text
+        self.scalars = SafeConstructor()
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, key_path: KeyPath) -> Any:
+        if id(node) in self.seen:
             raise _refuse(
-                display,
+                self.display,
                 node,
                 f"YAML anchors and aliases (&name, *name) are not allowed in data files{_under(key_path)}; "
                 "write the value out",
                 Rule.YAML_ALIAS,
             )
-        seen.add(id(node))
-        refuse_explicit_tag(node, key_path)
+        self.seen.add(id(node))
+        self.refuse_explicit_tag(node, key_path)
         if isinstance(node, yaml.MappingNode):
-            return build_mapping(node, key_path)
+            return self.build_mapping(node, key_path)
         if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*key_path, index)) for index, item in enumerate(node.value)]
+            return [self.build(item, (*key_path, index)) for index, item in enumerate(node.value)]
         if (
             isinstance(node, yaml.ScalarNode)
             and not node.style
             and (node.tag == _STR or (node.tag == _NULL and not node.value))
         ):
-            refuse_comment(node, key_path)
+            self.refuse_comment(node, key_path)
         if node.tag == _STR or node.tag == _TIMESTAMP:
             return node.value
-        return build_scalar(node, key_path)
+        return self.build_scalar(node, key_path)
 
-    def refuse_comment(node: yaml.Node, key_path: KeyPath) -> None:
-        if (start := _comment_after(node, text)) is None:
+    def refuse_comment(self, node: yaml.Node, key_path: KeyPath) -> None:
+        if (start := _comment_after(node, self.text)) is None:
             return
-        line_end = text.find("\n", start)
-        comment = text[start : line_end if line_end >= 0 else len(text)].rstrip()
+        line_end = self.text.find("\n", start)
+        comment = self.text[start : line_end if line_end >= 0 else len(self.text)].rstrip()
         where = ".".join(map(str, key_path)) or "the value"
         cut = f"is only {node.value!r}" if node.value else "is empty"
         raise _error(
-            display,
+            self.display,
             f"YAML reads {comment[:40]!r} as a comment (a '#' after a space starts one), so '{where}' {cut}; "
             "if the '#' is part of the text, put the whole value in quotes; if it is a comment, "
             "put it on a line of its own",
@@ -243,13 +256,13 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
             node.end_mark.column + 1 + (start - node.end_mark.index),
         )
 
-    def build_mapping(node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
+    def build_mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
                 raise _refuse(
-                    display,
+                    self.display,
                     key_node,
                     f"a key{_under(key_path)} must be a plain word, such as title or authors",
                     Rule.YAML_KEY,
@@ -259,33 +272,33 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
             line = key_node.start_mark.line + 1
             if key in lines:
                 raise _refuse(
-                    display,
+                    self.display,
                     key_node,
                     f"'{'.'.join(map(str, (*key_path, key)))}' is written twice, on lines {lines[key]} and {line}; "
                     "YAML would silently keep only the last, so delete or merge one",
                     Rule.DUPLICATE_KEY,
                 )
             lines[key] = line
-            mapping[key] = build(value_node, (*key_path, key))
+            mapping[key] = self.build(value_node, (*key_path, key))
         return mapping
 
-    def build_scalar(node: yaml.Node, key_path: KeyPath) -> Any:
+    def build_scalar(self, node: yaml.Node, key_path: KeyPath) -> Any:
         if node.tag not in _OTHER_SCALARS:
-            raise _refuse(display, node, _tag_message(node, key_path), Rule.YAML_TAG)
+            raise _refuse(self.display, node, _tag_message(node, key_path), Rule.YAML_TAG)
         # PyYAML's constructors fail in many ways on odd numbers (`0b_`, `._`, 5,000 digits),
         # and no way of theirs may end the run: any failure is the value's fault.
         try:
-            return scalars.construct_object(node)
+            return self.scalars.construct_object(node)
         except Exception:
             kind = _SCALAR_KINDS.get(_short_tag(node.tag)[2:], _short_tag(node.tag))
             raise _refuse(
-                display,
+                self.display,
                 node,
                 f"{node.value[:40]!r}{_under(key_path)} cannot be read as {kind}; put it in quotes if it is text",
                 Rule.YAML_SYNTAX,
             ) from None
 
-    def refuse_explicit_tag(node: yaml.Node, key_path: KeyPath) -> None:
+    def refuse_explicit_tag(self, node: yaml.Node, key_path: KeyPath) -> None:
         """Refuse a tag that differs from the one YAML would infer; ``!!str`` only says "text", so it may stay."""
         if node.tag == _STR:
             # Allowed whatever YAML would infer: most values, and no need to ask the resolver.
@@ -300,9 +313,7 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
         else:
             implicit = _MAP if isinstance(node, yaml.MappingNode) else _SEQ
         if node.tag not in (implicit, _STR):
-            raise _refuse(display, node, _tag_message(node, key_path), Rule.YAML_TAG)
-
-    return build(root, ())
+            raise _refuse(self.display, node, _tag_message(node, key_path), Rule.YAML_TAG)
 
 
 def _tag_message(node: yaml.Node, key_path: KeyPath) -> str:
