@@ -139,7 +139,12 @@ def load_catalog(
     return catalog, findings
 
 
-def _load(project: Project, times: StageTimes, workers: int | None) -> tuple[RawData, Catalog, list[Finding]]:
+def _load(project: Project, times: StageTimes, workers: int | None) -> tuple[dict[str, str], Catalog, list[Finding]]:
+    """The digest of every file read (by display path), the catalog, and the warnings.
+
+    The files' texts and parsed data are let go once the catalog is built: at 20,000 records
+    they are a few hundred megabytes the rest of the run has no use for.
+    """
     from .validate import load_and_validate
 
     with times.stage("load+validate"):
@@ -148,7 +153,9 @@ def _load(project: Project, times: StageTimes, workers: int | None) -> tuple[Raw
         raise DataError(findings)
     with times.stage("model"):
         catalog = catalog_from(raw)
-    return raw, catalog, findings
+        documents = [raw.taxonomy, raw.tags, raw.site, *raw.lists, *raw.papers]
+        read = {document.display: cache.text_digest(document.text) for document in documents if document is not None}
+    return read, catalog, findings
 
 
 @contextmanager
@@ -200,7 +207,7 @@ def _generate(
     from .render import Rendering, plan_outputs
     from .views import output_sources
 
-    raw, catalog, warnings = _load(project, times, workers)
+    read, catalog, warnings = _load(project, times, workers)
     with times.stage("views"):
         outputs = Rendering(plan_outputs(catalog, warnings, workers=workers), workers)
         current_yml, edits = _nav_edit(project, catalog)
@@ -221,7 +228,7 @@ def _generate(
                 edits=edits,
                 sources=output_sources(catalog, taxonomy),
             )
-            if digests is not None and _read_as_hashed(raw, current_yml, digests):
+            if digests is not None and _read_as_hashed(read, current_yml, digests):
                 written = {MKDOCS_YML: cache.text_digest(edits[MKDOCS_YML])} if MKDOCS_YML in report.written else {}
                 inputs = {**digests, **written}
                 cache.remember(project.root, inputs, report.digests, MANIFEST, len(catalog.papers), warnings)
@@ -238,15 +245,17 @@ def _generate(
     )
 
 
-def _read_as_hashed(raw: RawData, mkdocs_yml: str | None, digests: dict[str, str]) -> bool:
-    """Whether every file this run read held what was hashed before it started (none was edited meanwhile)."""
-    documents = [raw.taxonomy, raw.tags, raw.site, *raw.lists, *raw.papers]
-    read = {document.display: document.text for document in documents if document is not None}
+def _read_as_hashed(read: dict[str, str], mkdocs_yml: str | None, digests: dict[str, str]) -> bool:
+    """Whether every file this run read held what was hashed before it started (none was edited meanwhile).
+
+    ``read``: the digest of each file's text as the run read it, by display path.
+    """
     if mkdocs_yml is not None:
-        if read.get(MKDOCS_YML, mkdocs_yml) != mkdocs_yml:
+        nav_read = cache.text_digest(mkdocs_yml)
+        if read.get(MKDOCS_YML, nav_read) != nav_read:
             return False
-        read[MKDOCS_YML] = mkdocs_yml
-    return all(digests.get(path) == cache.text_digest(text) for path, text in read.items())
+        read = {**read, MKDOCS_YML: nav_read}
+    return all(digests.get(path) == digest for path, digest in read.items())
 
 
 def _nav_edit(project: Project, catalog: Catalog) -> tuple[str | None, dict[str, str]]:
