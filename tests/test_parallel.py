@@ -13,9 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import MANIFEST, Project, generate
+from generator.build import MANIFEST, Project, generate, load_catalog
 from generator.findings import DataError
 from generator.parallel import WorkerError, can_fork, fork_map
+from generator.related import related_papers
 from generator.write import WriteError
 from helpers import copy_project, generator, run, single_list_project
 
@@ -40,6 +41,14 @@ def test_worker_processes_share_the_items_and_keep_their_order():
     assert [item for item, _ in pids] == list(range(7))
     assert len({pid for _, pid in pids}) == 2, "two processes did the work"
     assert fork_map(lambda item: (item, os.getpid()), range(7), workers=1) == [(item, os.getpid()) for item in range(7)]
+
+
+def test_related_papers_found_in_worker_processes_are_the_same(tmp_path: Path):
+    catalog, _ = load_catalog(Project(copy_project(tmp_path)), workers=1)
+    alone = related_papers(catalog, workers=1)
+    assert any(alone.values())
+    assert related_papers(catalog, workers=2) == alone
+    assert related_papers(catalog, workers=3) == alone
 
 
 @pytest.mark.slow
