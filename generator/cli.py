@@ -413,7 +413,7 @@ def parser() -> argparse.ArgumentParser:
         type=_positive,
         metavar="N",
         help=f"processes that share the work (default: one per core, up to {MAXIMUM_WORKERS}, "
-        f"for a list of {MINIMUM_ITEMS} papers or more)",
+        f"for {MINIMUM_ITEMS} or more records or pages)",
     )
     build.set_defaults(run=_build)
 
