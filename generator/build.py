@@ -200,6 +200,21 @@ def generate(project: Project, *, check: bool = False, workers: int | None = Non
         return _generate(project, times, check=False, digests=digests, workers=workers)
 
 
+def release_caches() -> None:
+    """Forget the texts rendered and the URLs split so far: caches that grow with the list.
+
+    They make the next run in the same process faster (``mkdocs serve``'s rebuilds: by a
+    third at 5,000 papers); a process that goes on to other work after its one build
+    (``mkdocs build``) gets their memory back, about 50 MB per 5,000 papers, by calling this.
+    """
+    from . import escape, links
+
+    for module in (escape, links):
+        for value in vars(module).values():
+            if getattr(value, "__module__", None) == module.__name__ and hasattr(value, "cache_clear"):
+                value.cache_clear()
+
+
 def _generate(
     project: Project, times: StageTimes, *, check: bool, digests: dict[str, str] | None, workers: int | None
 ) -> BuildResult:

@@ -7,7 +7,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from generator.build import MANIFEST
+from generator.build import MANIFEST, Project, generate, release_caches
+from generator.escape import record_html
 from helpers import REPO, copy_project, generator
 
 
@@ -133,3 +134,10 @@ def test_every_generated_page_under_docs_is_git_ignored(project: Path):
         check=False,
     )
     assert sorted(result.stdout.split()) == sorted(under_docs)
+
+
+def test_release_caches_lets_go_of_the_texts_a_build_rendered(project: Path):
+    generate(Project(project))
+    assert record_html.cache_info().currsize > 0
+    release_caches()
+    assert record_html.cache_info().currsize == 0
