@@ -203,9 +203,10 @@ def generate(project: Project, *, check: bool = False, workers: int | None = Non
 def release_caches() -> None:
     """Forget the texts rendered and the URLs split so far: caches that grow with the list.
 
-    They make the next run in the same process faster (``mkdocs serve``'s rebuilds: by a
-    third at 5,000 papers); a process that goes on to other work after its one build
-    (``mkdocs build``) gets their memory back, about 50 MB per 5,000 papers, by calling this.
+    They make the next run in the same process faster (at 5,000 papers, a second full run in
+    one process rendered and wrote in 4.7 s instead of 7.7 s: ``mkdocs serve``'s rebuilds); a
+    process that goes on to other work after its one build (``mkdocs build``) gets their
+    memory back, about 50 MB per 5,000 papers, by calling this.
     """
     from . import escape, links
 
