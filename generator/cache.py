@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from .findings import Finding
-from .write import WriteError, target_problems, write_text_atomic
+from .write import WriteError, content_digest, target_problems, write_text_atomic
 
 CACHE_FILE = ".cache/generator.json"
 CACHE_VERSION = 1
@@ -117,7 +117,7 @@ def input_digests(root: Path) -> dict[str, str] | None:
 
 def text_digest(text: str) -> str:
     """The digest of a file holding ``text`` in UTF-8, as the build writes and reads it."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return content_digest(text.encode("utf-8"))
 
 
 def _combined(digests: Mapping[str, str]) -> str:
@@ -154,23 +154,24 @@ def forget(root: Path) -> None:
 def remember(
     root: Path,
     digests: Mapping[str, str],
-    outputs: Mapping[str, str],
+    output_digests: Mapping[str, str],
     manifest: str,
     papers: int,
     warnings: Iterable[Finding],
 ) -> None:
-    """Record a build that has just brought every output in line with ``outputs`` (path -> text).
+    """Record a build that has just brought every output in line with ``output_digests`` (path -> digest).
 
-    ``digests`` are the inputs this build read, as ``input_digests`` gives them. A cache that
-    cannot be written is no error: the next run is a full one.
+    ``digests`` are the inputs this build read, as ``input_digests`` gives them; ``output_digests``
+    the digests of what it wrote (``text_digest``), so that no output's text need be held.
+    A cache that cannot be written is no error: the next run is a full one.
     """
     files: dict[str, list[Any]] = {}
-    for relative, text in [*outputs.items(), (manifest, None)]:
+    for relative, content in [*output_digests.items(), (manifest, None)]:
         state = _file_state(os.path.join(root, relative))
         if state is None:
             return
         # The manifest is read back: sync_outputs wrote it, and only it knows its text.
-        digest = _file_digest(os.path.join(root, relative)) if text is None else text_digest(text)
+        digest = _file_digest(os.path.join(root, relative)) if content is None else content
         if digest is None:
             return
         files[relative] = [*state, digest]

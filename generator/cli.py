@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from .build import BuildResult, Project, generate, load_catalog
 from .findings import DataError, errors_in, format_findings
+from .parallel import MAXIMUM_WORKERS, MINIMUM_ITEMS
 from .text import counted
 from .write import WriteError
 
@@ -41,8 +42,15 @@ def build_summary(result: BuildResult, *, check: bool = False) -> dict[str, Any]
     return summary
 
 
+def _positive(text: str) -> int:
+    """An argument that must be a whole number above 0."""
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return int(text)
+
+
 def _build(args: argparse.Namespace) -> int:
-    result = generate(Project(Path(args.root)), check=args.check)
+    result = generate(Project(Path(args.root)), check=args.check, workers=args.workers)
     for warning in result.warnings if args.verbose else []:
         print(warning, file=sys.stderr)
     report = result.report
@@ -399,6 +407,13 @@ def parser() -> argparse.ArgumentParser:
         "--json",
         action="store_true",
         help="print a JSON summary instead (papers, files written and removed, warnings, stage seconds)",
+    )
+    build.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help=f"processes that share the work (default: one per core, up to {MAXIMUM_WORKERS}, "
+        f"for {MINIMUM_ITEMS} or more records or pages)",
     )
     build.set_defaults(run=_build)
 

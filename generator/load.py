@@ -7,6 +7,7 @@ Only this module touches the data files. It refuses what could hurt a build
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -197,43 +198,56 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
     YAML would silently keep the last; and a text value a comment cut short (``text`` is the
     file the nodes were composed from).
     """
-    scalars = SafeConstructor()
-    seen: set[int] = set()
+    return _Constructor(display, text).build(root, ())
 
-    def build(node: yaml.Node, key_path: KeyPath) -> Any:
-        if id(node) in seen:
+
+class _Constructor:
+    """The walk of ``_construct`` over one document's nodes.
+
+    Methods, not nested functions that call each other: those make a reference cycle, which
+    a build (that pauses the cycle collector) would keep, with every node id seen, to its end.
+    """
+
+    def __init__(self, display: str, text: str) -> None:
+        self.display = display
+        self.text = text
+        self.scalars = SafeConstructor()
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node, key_path: KeyPath) -> Any:
+        if id(node) in self.seen:
             raise _refuse(
-                display,
+                self.display,
                 node,
                 f"YAML anchors and aliases (&name, *name) are not allowed in data files{_under(key_path)}; "
                 "write the value out",
                 Rule.YAML_ALIAS,
             )
-        seen.add(id(node))
-        refuse_explicit_tag(node, key_path)
+        self.seen.add(id(node))
+        self.refuse_explicit_tag(node, key_path)
         if isinstance(node, yaml.MappingNode):
-            return build_mapping(node, key_path)
+            return self.build_mapping(node, key_path)
         if isinstance(node, yaml.SequenceNode):
-            return [build(item, (*key_path, index)) for index, item in enumerate(node.value)]
+            return [self.build(item, (*key_path, index)) for index, item in enumerate(node.value)]
         if (
             isinstance(node, yaml.ScalarNode)
             and not node.style
             and (node.tag == _STR or (node.tag == _NULL and not node.value))
         ):
-            refuse_comment(node, key_path)
+            self.refuse_comment(node, key_path)
         if node.tag == _STR or node.tag == _TIMESTAMP:
             return node.value
-        return build_scalar(node, key_path)
+        return self.build_scalar(node, key_path)
 
-    def refuse_comment(node: yaml.Node, key_path: KeyPath) -> None:
-        if (start := _comment_after(node, text)) is None:
+    def refuse_comment(self, node: yaml.Node, key_path: KeyPath) -> None:
+        if (start := _comment_after(node, self.text)) is None:
             return
-        line_end = text.find("\n", start)
-        comment = text[start : line_end if line_end >= 0 else len(text)].rstrip()
+        line_end = self.text.find("\n", start)
+        comment = self.text[start : line_end if line_end >= 0 else len(self.text)].rstrip()
         where = ".".join(map(str, key_path)) or "the value"
         cut = f"is only {node.value!r}" if node.value else "is empty"
         raise _error(
-            display,
+            self.display,
             f"YAML reads {comment[:40]!r} as a comment (a '#' after a space starts one), so '{where}' {cut}; "
             "if the '#' is part of the text, put the whole value in quotes; if it is a comment, "
             "put it on a line of its own",
@@ -242,13 +256,13 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
             node.end_mark.column + 1 + (start - node.end_mark.index),
         )
 
-    def build_mapping(node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
+    def build_mapping(self, node: yaml.MappingNode, key_path: KeyPath) -> dict[str, Any]:
         mapping: dict[str, Any] = {}
         lines: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _KEY_TAGS:
                 raise _refuse(
-                    display,
+                    self.display,
                     key_node,
                     f"a key{_under(key_path)} must be a plain word, such as title or authors",
                     Rule.YAML_KEY,
@@ -258,33 +272,33 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
             line = key_node.start_mark.line + 1
             if key in lines:
                 raise _refuse(
-                    display,
+                    self.display,
                     key_node,
                     f"'{'.'.join(map(str, (*key_path, key)))}' is written twice, on lines {lines[key]} and {line}; "
                     "YAML would silently keep only the last, so delete or merge one",
                     Rule.DUPLICATE_KEY,
                 )
             lines[key] = line
-            mapping[key] = build(value_node, (*key_path, key))
+            mapping[key] = self.build(value_node, (*key_path, key))
         return mapping
 
-    def build_scalar(node: yaml.Node, key_path: KeyPath) -> Any:
+    def build_scalar(self, node: yaml.Node, key_path: KeyPath) -> Any:
         if node.tag not in _OTHER_SCALARS:
-            raise _refuse(display, node, _tag_message(node, key_path), Rule.YAML_TAG)
+            raise _refuse(self.display, node, _tag_message(node, key_path), Rule.YAML_TAG)
         # PyYAML's constructors fail in many ways on odd numbers (`0b_`, `._`, 5,000 digits),
         # and no way of theirs may end the run: any failure is the value's fault.
         try:
-            return scalars.construct_object(node)
+            return self.scalars.construct_object(node)
         except Exception:
             kind = _SCALAR_KINDS.get(_short_tag(node.tag)[2:], _short_tag(node.tag))
             raise _refuse(
-                display,
+                self.display,
                 node,
                 f"{node.value[:40]!r}{_under(key_path)} cannot be read as {kind}; put it in quotes if it is text",
                 Rule.YAML_SYNTAX,
             ) from None
 
-    def refuse_explicit_tag(node: yaml.Node, key_path: KeyPath) -> None:
+    def refuse_explicit_tag(self, node: yaml.Node, key_path: KeyPath) -> None:
         """Refuse a tag that differs from the one YAML would infer; ``!!str`` only says "text", so it may stay."""
         if node.tag == _STR:
             # Allowed whatever YAML would infer: most values, and no need to ask the resolver.
@@ -299,9 +313,7 @@ def _construct(root: yaml.Node, display: str, text: str) -> Any:
         else:
             implicit = _MAP if isinstance(node, yaml.MappingNode) else _SEQ
         if node.tag not in (implicit, _STR):
-            raise _refuse(display, node, _tag_message(node, key_path), Rule.YAML_TAG)
-
-    return build(root, ())
+            raise _refuse(self.display, node, _tag_message(node, key_path), Rule.YAML_TAG)
 
 
 def _tag_message(node: yaml.Node, key_path: KeyPath) -> str:
@@ -519,10 +531,40 @@ def is_data_file(path: Path, entries_dir: Path) -> bool:
     return path.parent == entries / PAPERS_DIR and path.suffix in (".yaml", ".yml")
 
 
-def load_entries(entries_dir: Path) -> RawData:
-    """Parse the taxonomy, tag vocabulary and every paper record under ``entries_dir``.
+@dataclass(frozen=True)
+class Headers:
+    """A project's files other than its records, read first: the records are checked against them."""
 
-    Every file is read even after an error, so one run reports every broken file.
+    entries_dir: Path
+    taxonomy: Document | None
+    tags: Document | None
+    lists: list[Document]
+    # Every .yaml and .yml file among the records, in name order, still to be read.
+    record_paths: list[Path]
+    # What could not be read so far.
+    findings: list[Finding]
+
+    @property
+    def base(self) -> Path:
+        """The project's root, which file names in findings are relative to."""
+        return self.entries_dir.parent
+
+
+def _attempt(read: Callable[[Path, Path], Document], path: Path, base: Path) -> tuple[Document | None, list[Finding]]:
+    """A file read with ``read``, or why it could not be."""
+    try:
+        return read(path, base), []
+    except DataError as error:
+        return None, list(error.findings)
+    except OSError as error:
+        message = f"cannot read: {error.strerror}"
+        return None, [Finding(display_path(path, base), 1, 1, "error", message, Rule.UNREADABLE)]
+
+
+def read_headers(entries_dir: Path) -> Headers:
+    """The taxonomy (or a collection's header and lists) and the tags, and which record files there are.
+
+    Raises DataError when entries/ holds a link, or when the taxonomy file is missing.
     """
     base = entries_dir.parent
     # Before anything is read: a linked folder or file would feed the build data from outside the project.
@@ -531,16 +573,9 @@ def load_entries(entries_dir: Path) -> RawData:
     findings: list[Finding] = []
 
     def attempt(path: Path) -> Document | None:
-        try:
-            return load_document(path, base)
-        except DataError as error:
-            findings.extend(error.findings)
-            return None
-        except OSError as error:
-            findings.append(
-                Finding(display_path(path, base), 1, 1, "error", f"cannot read: {error.strerror}", Rule.UNREADABLE)
-            )
-            return None
+        document, problems = _attempt(load_document, path, base)
+        findings.extend(problems)
+        return document
 
     list_paths = sorted((entries_dir / LISTS_DIR).glob("*.yml")) if (entries_dir / LISTS_DIR).is_dir() else []
     taxonomy_path = entries_dir / (COLLECTION_FILE if list_paths else TAXONOMY_FILE)
@@ -557,30 +592,47 @@ def load_entries(entries_dir: Path) -> RawData:
     tags_path = entries_dir / TAGS_FILE
     tags = attempt(tags_path) if tags_path.exists() else None
     papers_dir = entries_dir / PAPERS_DIR
+    records = [
+        path for path in sorted(papers_dir.iterdir() if papers_dir.is_dir() else []) if path.suffix in (".yaml", ".yml")
+    ]
+    return Headers(entries_dir, taxonomy, tags, lists, records, findings)
+
+
+def load_record(path: Path, base: Path) -> tuple[Document | None, list[Finding]]:
+    """One record file of ``read_headers``' list, parsed, or why it cannot be (a .yml file is named to rename)."""
+    if path.suffix == ".yml":
+        message = f"paper records end in .yaml; rename it to {path.stem}.yaml"
+        return None, [Finding(display_path(path, base), 1, 1, "error", message, Rule.FILE_NAME)]
+    return _attempt(load_document, path, base)
+
+
+def finish_loading(headers: Headers, records: Iterable[tuple[Document | None, list[Finding]]]) -> RawData:
+    """The project's data from its headers and its records (``load_record``'s, in order), and mkdocs.yml's settings.
+
+    Raises DataError with every file that could not be read.
+    """
+    findings = list(headers.findings)
     papers = []
-    for path in sorted(papers_dir.iterdir() if papers_dir.is_dir() else []):
-        if path.suffix == ".yml":
-            findings.append(
-                Finding(
-                    display_path(path, base),
-                    1,
-                    1,
-                    "error",
-                    f"paper records end in .yaml; rename it to {path.stem}.yaml",
-                    Rule.FILE_NAME,
-                )
-            )
-        elif path.suffix == ".yaml":
-            document = attempt(path)
-            if document is not None:
-                papers.append(document)
-    site_path = entries_dir.parent / MKDOCS_YML
+    for document, problems in records:
+        findings.extend(problems)
+        if document is not None:
+            papers.append(document)
+    site_path = headers.base / MKDOCS_YML
     site = None
     if site_path.exists() or site_path.is_symlink():
         try:
-            site = load_site_settings(site_path, base)
+            site = load_site_settings(site_path, headers.base)
         except DataError as error:
             findings.extend(error.findings)
-    if findings or taxonomy is None:
+    if findings or headers.taxonomy is None:
         raise DataError(findings)
-    return RawData(entries_dir=entries_dir, taxonomy=taxonomy, tags=tags, papers=papers, site=site, lists=lists)
+    return RawData(headers.entries_dir, headers.taxonomy, headers.tags, papers, site, headers.lists)
+
+
+def load_entries(entries_dir: Path) -> RawData:
+    """Parse the taxonomy, tag vocabulary and every paper record under ``entries_dir``.
+
+    Every file is read even after an error, so one run reports every broken file.
+    """
+    headers = read_headers(entries_dir)
+    return finish_loading(headers, [load_record(path, headers.base) for path in headers.record_paths])

@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from operator import itemgetter
 
 from .model import Catalog, Paper
+from .parallel import fork_map
 
 RELATED_COUNT = 5
 TERMS_PER_PAPER = 24
@@ -98,41 +99,47 @@ def _terms(paper: Paper) -> Counter[str]:
     return terms
 
 
-def distinctive_terms(papers: tuple[Paper, ...]) -> dict[str, list[tuple[str, float]]]:
+def distinctive_terms(papers: tuple[Paper, ...], workers: int | None = None) -> dict[str, list[tuple[str, float]]]:
     """Each paper's TERMS_PER_PAPER heaviest terms with their unit-vector TF-IDF weights, heaviest first.
 
-    The norm takes every term into account; only the kept terms are divided by it.
+    The norm takes every term into account; only the kept terms are divided by it. Each
+    paper's terms are counted and weighed on their own, shared among ``workers`` processes.
     """
-    counts = {paper.id: _terms(paper) for paper in papers}
+    # Plain dicts: they travel between processes several times faster than Counters.
+    counts = fork_map(lambda paper: dict(_terms(paper)), papers, workers)
     document_frequency: Counter[str] = Counter()
-    for terms in counts.values():
+    for terms in counts:
         document_frequency.update(terms.keys())
     total = len(papers)
     idf = {term: math.log((1 + total) / (1 + frequency)) for term, frequency in document_frequency.items()}
-    kept = {}
-    for paper_id, terms in counts.items():
+
+    def heaviest(terms: dict[str, int]) -> list[tuple[str, float]]:
         weights = [(1 + math.log(count)) * idf[term] + 1e-9 for term, count in terms.items()]
         norm = math.sqrt(sum(weight * weight for weight in weights)) or 1.0
         # Negated weights, so that plain tuple order ranks heaviest first and ties by term.
-        heaviest = heapq.nsmallest(TERMS_PER_PAPER, zip([-weight for weight in weights], terms, strict=True))
-        kept[paper_id] = [(term, -negated / norm) for negated, term in heaviest]
-    return kept
+        kept = heapq.nsmallest(TERMS_PER_PAPER, zip([-weight for weight in weights], terms, strict=True))
+        return [(term, -negated / norm) for negated, term in kept]
+
+    return {paper.id: kept for paper, kept in zip(papers, fork_map(heaviest, counts, workers), strict=True)}
 
 
-def related_papers(catalog: Catalog, count: int = RELATED_COUNT) -> dict[str, tuple[str, ...]]:
+def related_papers(
+    catalog: Catalog, count: int = RELATED_COUNT, workers: int | None = None
+) -> dict[str, tuple[str, ...]]:
     """For each paper id, the ids of the ``count`` most similar papers, best first.
 
     Similarity is the TF-IDF cosine restricted to the terms both papers count among
     their most distinctive. Ties are broken by id, so the result does not depend on
-    input order.
+    input order. Each paper's are found on their own, shared among ``workers`` processes.
     """
-    top_terms = distinctive_terms(catalog.papers)
+    top_terms = distinctive_terms(catalog.papers, workers)
     postings: dict[str, list[tuple[str, float]]] = defaultdict(list)
     for paper_id in sorted(top_terms):
         for term, weight in top_terms[paper_id]:
             postings[term].append((paper_id, weight))
-    related = {}
-    for paper_id, terms in top_terms.items():
+
+    def most_similar(item: tuple[str, list[tuple[str, float]]]) -> tuple[str, ...]:
+        paper_id, terms = item
         scores: dict[str, float] = defaultdict(float)
         for term, weight in terms:
             posting = postings[term]
@@ -144,5 +151,7 @@ def related_papers(catalog: Catalog, count: int = RELATED_COUNT) -> dict[str, tu
         # A cheap cut by raw score first; ties are then settled by id on the few left.
         leaders = heapq.nlargest(2 * count, scores.items(), key=itemgetter(1))
         best = sorted(leaders, key=lambda item: (-round(item[1], 12), item[0]))[:count]
-        related[paper_id] = tuple(other for other, _ in best)
-    return related
+        return tuple(other for other, _ in best)
+
+    items = list(top_terms.items())
+    return {paper_id: found for (paper_id, _), found in zip(items, fork_map(most_similar, items, workers), strict=True)}

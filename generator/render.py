@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from jinja2 import Template
 from markupsafe import Markup
 
 from . import routes
@@ -9,11 +14,14 @@ from .exports import bibtex_entry, paper_record, papers_csv, papers_json, search
 from .findings import Finding
 from .markup import html_environment, text_environment, tidy
 from .model import Catalog
+from .parallel import fork_map
 from .schemas import PAPER, schema
 from .views import schema_fields, views
 
 NAV_BEGIN = "# BEGIN generated nav: python -m generator build rewrites this block"
 NAV_END = "# END generated nav"
+
+Handled = TypeVar("Handled")
 
 
 def single_file_stylesheet() -> str:
@@ -43,29 +51,94 @@ def splice_nav(mkdocs_yml: str, nav_block: str) -> str:
     return mkdocs_yml[:begin] + NAV_BEGIN + "\n" + body + indent + mkdocs_yml[end:]
 
 
-def render_all(catalog: Catalog, warnings: list[Finding]) -> dict[str, str]:
-    """Every generated file, keyed by its path relative to the project root."""
+@dataclass(frozen=True)
+class Output:
+    """Generated files rendered together (they share their work): their paths, and how to render them."""
+
+    # From the project's root.
+    paths: tuple[str, ...]
+    # Their texts, in the order of ``paths``.
+    render: Callable[[], tuple[str, ...]]
+
+
+def _page(template: Template, **context: Any) -> Callable[[], tuple[str, ...]]:
+    """Render ``template`` with ``context`` when called: one text."""
+    return lambda: (tidy(template.render(**context)),)
+
+
+def plan_outputs(catalog: Catalog, warnings: list[Finding], *, workers: int | None = None) -> list[Output]:
+    """Every generated file, in a fixed order, ready to render; ``workers`` share the work this does up front."""
     env = text_environment()
     # Each entry appears on its paper's page, in papers.bib and in its section's and subsection's files.
-    common = {"catalog": catalog, "bibtex_entries": {paper.id: bibtex_entry(paper) for paper in catalog.papers}}
+    entries = fork_map(bibtex_entry, catalog.papers, workers)
+    bibtex_entries = {paper.id: entry for paper, entry in zip(catalog.papers, entries, strict=True)}
+    common = {"catalog": catalog, "bibtex_entries": bibtex_entries}
     pages = views(catalog, warnings)
     # Looked up once: each lookup checks the file on disk, so edits show under `mkdocs serve`.
     templates = {view.template: env.get_template(view.template) for view in pages}
-    outputs = {
-        routes.in_docs(view.path): tidy(templates[view.template].render(**common, **view.context)) for view in pages
-    }
-    records = [paper_record(paper, catalog) for paper in catalog.papers]
-    outputs[routes.in_docs(routes.JSON)] = papers_json(catalog, records)
-    outputs[routes.in_docs(routes.CSV)] = papers_csv(records)
-    outputs[routes.in_docs(routes.SEARCH_DOCS)] = search_documents(catalog)
-    outputs[routes.README] = tidy(env.get_template("readme.md.j2").render(**common))
+    outputs = [
+        Output((routes.in_docs(view.path),), _page(templates[view.template], **common, **view.context))
+        for view in pages
+    ]
+
+    def exports() -> tuple[str, ...]:
+        records = [paper_record(paper, catalog) for paper in catalog.papers]
+        return papers_json(catalog, records), papers_csv(records)
+
+    outputs.append(Output((routes.in_docs(routes.JSON), routes.in_docs(routes.CSV)), exports))
+    outputs.append(Output((routes.in_docs(routes.SEARCH_DOCS),), lambda: (search_documents(catalog),)))
+    outputs.append(Output((routes.README,), _page(env.get_template("readme.md.j2"), **common)))
     # A collection's lists, each in the curator's format at its own file.
     list_template = env.get_template("list_markdown.md.j2")
     for paper_list in catalog.collection_lists:
         if paper_list.id and paper_list.output:
-            outputs[paper_list.output] = tidy(list_template.render(**common, paper_list=paper_list))
+            outputs.append(Output((paper_list.output,), _page(list_template, **common, paper_list=paper_list)))
     fields = schema_fields(schema(PAPER), catalog.is_collection)
-    contributing = tidy(env.get_template("contributing.md.j2").render(**common, fields=fields))
-    outputs[routes.CONTRIBUTING] = contributing
-    outputs[routes.in_docs(routes.CONTRIBUTING_PAGE)] = contributing
+    contributing = _page(env.get_template("contributing.md.j2"), **common, fields=fields)
+    outputs.append(Output((routes.CONTRIBUTING, routes.in_docs(routes.CONTRIBUTING_PAGE)), lambda: contributing() * 2))
     return outputs
+
+
+class Rendering:
+    """Planned outputs, rendered on demand in worker processes: see ``write.Rendered``.
+
+    A path planned twice is rendered from its last plan, as a dict of the texts would keep it.
+    """
+
+    def __init__(self, outputs: list[Output], workers: int | None = None) -> None:
+        self.outputs = outputs
+        self.workers = workers
+        # Which output renders each path, and where among its texts.
+        self.owners = {
+            path: (index, position)
+            for index, output in enumerate(outputs)
+            for position, path in enumerate(output.paths)
+        }
+
+    def paths(self) -> list[str]:
+        """Every output path, once each, in plan order."""
+        return list(self.owners)
+
+    def each(self, handle: Callable[[str, str], Handled]) -> dict[str, Handled]:
+        """``handle(path, text)`` for every output as it is rendered (in a worker process, maybe); the results by path.
+
+        Only one output's texts are held at a time in each process.
+        """
+        owners = self.owners
+
+        def one(index: int) -> list[tuple[str, Handled]]:
+            output = self.outputs[index]
+            texts = output.render()
+            return [
+                (path, handle(path, text))
+                for position, (path, text) in enumerate(zip(output.paths, texts, strict=True))
+                if owners[path] == (index, position)
+            ]
+
+        done = fork_map(one, range(len(self.outputs)), self.workers)
+        return {path: result for results in done for path, result in results}
+
+
+def render_all(catalog: Catalog, warnings: list[Finding], *, workers: int | None = None) -> dict[str, str]:
+    """Every generated file's text, keyed by its path relative to the project root."""
+    return Rendering(plan_outputs(catalog, warnings, workers=workers), workers).each(lambda _, text: text)

@@ -32,6 +32,7 @@ RESERVED_IDS = frozenset(
         "index",
         "lists",
         "papers",
+        "papers-search",
         "performance",
         "quality",
         "readme",

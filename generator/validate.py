@@ -13,7 +13,9 @@ import difflib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import fastjsonschema
@@ -25,7 +27,8 @@ from .escape import CODE_SPAN, is_safe_url
 from .findings import Finding, Rule
 from .identity import normalised_title, paper_ids_of, titles_compatible
 from .links import generic_page, link_kind, venue_year_of
-from .load import Document, KeyPath, RawData
+from .load import Document, KeyPath, RawData, finish_loading, load_record, read_headers
+from .parallel import fork_map
 from .schemas import COLLECTION, LIST, PAPER, TAGS, TAXONOMY, schema
 from .text import (
     BIDI_CONTROLS,
@@ -854,26 +857,75 @@ def check_site(site: Document | None) -> Iterator[Finding]:
         )
 
 
+@dataclass(frozen=True)
+class RecordRules:
+    """What each record is checked against: the categories, the tag vocabulary, a collection's lists."""
+
+    categories: set[str]
+    tag_ids: set[str] | None
+    lists: dict[str, set[str]] | None
+
+    def check(self, document: Document) -> list[Finding]:
+        """Every finding of ``check_record`` for one record."""
+        return list(check_record(document, self.categories, self.tag_ids, self.lists))
+
+
+def check_headers(
+    taxonomy: Document, tags: Document | None, lists: list[Document]
+) -> tuple[list[Finding], RecordRules]:
+    """The files other than the records (taxonomy or collection and lists, tags), and the rules they set for records."""
+    list_categories: dict[str, set[str]] | None = None
+    if lists:
+        findings = list(check_schema(taxonomy, COLLECTION))
+        for key_path, text in _strings(taxonomy.data):
+            findings.extend(check_text(taxonomy, key_path, text, markdown=key_path == ("description",)))
+        list_findings, list_categories = check_lists(lists)
+        findings.extend(list_findings)
+        findings.extend(check_list_order(taxonomy, [document.stem for document in lists]))
+        categories: set[str] = set()
+    else:
+        findings, categories = check_taxonomy(taxonomy)
+    tag_findings, tag_ids = check_tags(tags)
+    findings.extend(tag_findings)
+    return findings, RecordRules(categories, tag_ids if tags else None, list_categories)
+
+
 def validate(raw: RawData, new: Collection[str] = ()) -> list[Finding]:
     """Every finding for the data set, errors and warnings, in file order.
 
     ``new`` names the files known to be new or changed (display paths), for the duplicate check.
     """
-    lists: dict[str, set[str]] | None = None
-    if raw.is_collection:
-        findings = list(check_schema(raw.taxonomy, COLLECTION))
-        for key_path, text in _strings(raw.taxonomy.data):
-            findings.extend(check_text(raw.taxonomy, key_path, text, markdown=key_path == ("description",)))
-        list_findings, lists = check_lists(raw.lists)
-        findings.extend(list_findings)
-        findings.extend(check_list_order(raw.taxonomy, [document.stem for document in raw.lists]))
-        categories: set[str] = set()
-    else:
-        findings, categories = check_taxonomy(raw.taxonomy)
+    findings, rules = check_headers(raw.taxonomy, raw.tags, raw.lists)
     findings.extend(check_site(raw.site))
-    tag_findings, tag_ids = check_tags(raw.tags)
-    findings.extend(tag_findings)
     for document in raw.papers:
-        findings.extend(check_record(document, categories, tag_ids if raw.tags else None, lists))
+        findings.extend(rules.check(document))
     findings.extend(check_across(raw.papers, new, raw.is_collection))
     return sorted(findings)
+
+
+def load_and_validate(entries_dir: Path, workers: int | None = None) -> tuple[RawData, list[Finding]]:
+    """``load_entries`` then ``validate``: the same data, findings and DataError, sooner.
+
+    Each record is parsed and checked on its own in one go, shared among ``workers``
+    processes (``parallel.fork_map``; None picks by the number of records); the checks
+    between records run here, after. A file that cannot be read stops the run with the
+    reading errors alone, as ``load_entries`` does.
+    """
+    headers = read_headers(entries_dir)
+    header_findings: list[Finding] = []
+    rules = None
+    # With a header unreadable the run stops at the reading errors; the records are only read.
+    if headers.taxonomy is not None and not headers.findings:
+        header_findings, rules = check_headers(headers.taxonomy, headers.tags, headers.lists)
+
+    def read_and_check(path: Path) -> tuple[Document | None, list[Finding], list[Finding]]:
+        document, problems = load_record(path, headers.base)
+        return document, problems, rules.check(document) if document is not None and rules is not None else []
+
+    results = fork_map(read_and_check, headers.record_paths, workers)
+    raw = finish_loading(headers, [(document, problems) for document, problems, _ in results])
+    findings = [*header_findings, *check_site(raw.site)]
+    for _, _, checked in results:
+        findings.extend(checked)
+    findings.extend(check_across(raw.papers, (), raw.is_collection))
+    return raw, sorted(findings)

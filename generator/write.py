@@ -11,6 +11,8 @@ fit the file system's name limits. One problem stops the run with nothing touche
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import json
 import os
 import re
@@ -21,6 +23,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol, TypeVar
 
 from .findings import DataError, Finding
 from .paths import link_message
@@ -51,7 +54,7 @@ def _temporary_name(name: str, token: str) -> str:
     return f".{name}.{token}{TEMPORARY_SUFFIX}"
 
 
-def _replace_atomically(path: Path, content: str, durable: bool) -> None:
+def _replace_atomically(path: Path, content: str | bytes, durable: bool) -> None:
     """Write ``content`` to a new temporary file beside ``path``, then rename it over ``path``.
 
     The temporary file is created with mode 0666 less the umask, as an editor's save is
@@ -62,9 +65,11 @@ def _replace_atomically(path: Path, content: str, durable: bool) -> None:
     temporary = path.with_name(_temporary_name(path.name, secrets.token_hex(_TOKEN_BYTES)))
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
     handle = os.open(temporary, flags, 0o666)
+    # UTF-8 and the lines' own "\n" endings, on every platform.
+    data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-            stream.write(content)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
             if durable:
                 stream.flush()
                 os.fsync(stream.fileno())
@@ -328,6 +333,8 @@ class WriteReport:
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     stale: list[str] = field(default_factory=list)
+    # Every output's content digest (SHA-256 of its UTF-8 bytes), as the run left it or, in check mode, as it should be.
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 def _current_text(path: Path) -> str | None:
@@ -338,9 +345,37 @@ def _current_text(path: Path) -> str | None:
         return None
 
 
+Handled = TypeVar("Handled")
+
+
+class Rendered(Protocol):
+    """Outputs rendered one by one, perhaps in other processes, so that their texts are never all held at once."""
+
+    def paths(self) -> list[str]:
+        """Every output's path, each once, known before any is rendered."""
+        ...
+
+    def each(self, handle: Callable[[str, str], Handled]) -> dict[str, Handled]:
+        """``handle(path, text)`` for every output, in any order and process; the results by path."""
+        ...
+
+
+@dataclass(frozen=True)
+class _Texts:
+    """Outputs whose texts are already at hand, as ``Rendered``."""
+
+    texts: Mapping[str, str]
+
+    def paths(self) -> list[str]:
+        return list(self.texts)
+
+    def each(self, handle: Callable[[str, str], Handled]) -> dict[str, Handled]:
+        return {path: handle(path, text) for path, text in self.texts.items()}
+
+
 def sync_outputs(
     root: Path,
-    outputs: Mapping[str, str],
+    outputs: Mapping[str, str] | Rendered,
     manifest: Path,
     *,
     allowed: Callable[[str], bool],
@@ -348,34 +383,38 @@ def sync_outputs(
     edits: Mapping[str, str] | None = None,
     sources: Mapping[str, str] | None = None,
 ) -> WriteReport:
-    """Bring the files under ``root`` in line with ``outputs`` (relative path -> text).
+    """Bring the files under ``root`` in line with ``outputs`` (relative path -> text, or ``Rendered``).
 
     ``outputs`` are the generator's own files, listed in the manifest; every one must be
     an ``allowed`` path. ``edits`` are files it owns a part of (mkdocs.yml's nav), written
     but never listed nor deleted. ``sources`` names the data file an output is named after,
     to blame when the file system cannot hold its name. Every path is checked first: on any
-    problem DataError is raised and nothing is touched. In check mode nothing is written;
-    the report lists what differs.
+    problem DataError is raised and nothing is touched. Then each output is compared with
+    its file, byte for byte, and written if it differs, as soon as it is rendered: a run
+    never holds all their texts. In check mode nothing is written; the report lists what
+    differs.
     """
     edits = edits or {}
     sources = sources or {}
+    rendered = _Texts(outputs) if isinstance(outputs, Mapping) else outputs
+    paths = rendered.paths()
     manifest_relative = manifest.relative_to(root).as_posix()
     targets = _TargetCheck(root)
     findings = targets.problems(manifest_relative)
     entries, text = ([], "") if findings else _read_manifest(manifest, manifest_relative)
     findings += _manifest_findings(entries, text, manifest_relative, allowed, targets)
-    for relative in outputs:
+    for relative in paths:
         if not allowed(relative):
             message = "is not one of the generator's output paths; add its route to generator/routes.py"
             findings.append(Finding(relative, 1, 1, "error", message))
-    for relative in [*outputs, *edits]:
+    for relative in [*paths, *edits]:
         findings += targets.problems(relative, blame=sources.get(relative))
     if findings:
         raise DataError(sorted(set(findings)))
-    return _sync(root, outputs, edits, manifest_relative, set(entries), check)
+    return _sync(root, rendered, edits, manifest_relative, set(entries), check)
 
 
-def _write(root: Path, relative: str, content: str, *, durable: bool) -> None:
+def _write(root: Path, relative: str, content: str | bytes, *, durable: bool) -> None:
     try:
         _replace_atomically(root / relative, content, durable)
     except OSError as error:
@@ -394,24 +433,43 @@ def _delete(root: Path, relative: str) -> None:
         raise WriteError(f"cannot delete {relative}: {_reason(error)}") from None
 
 
+def content_digest(data: bytes) -> str:
+    """The digest the build keeps of a file's content: its SHA-256, in hexadecimal."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def _bring_in_line(root: Path, relative: str, text: str, *, check: bool) -> tuple[bool, str]:
+    """Whether the file at ``relative`` differed from ``text`` (and, unless ``check``, is now rewritten); its digest."""
+    data = text.encode("utf-8")
+    try:
+        with open(root / relative, "rb") as stream:
+            changed = stream.read() != data
+    except OSError:
+        # Missing or unreadable: rewritten, and a file the system refuses is reported then.
+        changed = True
+    if changed and not check:
+        # Generated files are not flushed to disk: the next run compares them and rewrites a damaged one.
+        _write(root, relative, data, durable=False)
+    return changed, content_digest(data)
+
+
 def _sync(
-    root: Path, outputs: Mapping[str, str], edits: Mapping[str, str], manifest: str, previous: set[str], check: bool
+    root: Path, outputs: Rendered, edits: Mapping[str, str], manifest: str, previous: set[str], check: bool
 ) -> WriteReport:
     """The writes and deletions of ``sync_outputs``, once every path has been checked."""
     report = WriteReport()
+    wanted = set(outputs.paths())
     if not check:
-        _remove_stale_temporaries(root, outputs)
-    if not check and not set(outputs) <= previous:
+        _remove_stale_temporaries(root, wanted)
+    if not check and not wanted <= previous:
         # Record new files before creating them, so a run killed halfway still knows them.
-        _write(root, manifest, _manifest_text(previous | set(outputs)), durable=True)
-    for relative in sorted(outputs):
-        if _current_text(root / relative) != outputs[relative]:
-            if check:
-                report.stale.append(relative)
-            else:
-                _write(root, relative, outputs[relative], durable=False)
-                report.written.append(relative)
-    for relative in sorted(previous - set(outputs)):
+        _write(root, manifest, _manifest_text(previous | wanted), durable=True)
+    results = outputs.each(functools.partial(_bring_in_line, root, check=check))
+    for relative in sorted(results):
+        changed, report.digests[relative] = results[relative]
+        if changed:
+            (report.stale if check else report.written).append(relative)
+    for relative in sorted(previous - wanted):
         if not (root / relative).is_file():
             continue
         if check:
@@ -419,7 +477,7 @@ def _sync(
         else:
             _delete(root, relative)
             report.removed.append(relative)
-    manifest_text = _manifest_text(set(outputs))
+    manifest_text = _manifest_text(wanted)
     if _current_text(root / manifest) != manifest_text and not check:
         _write(root, manifest, manifest_text, durable=True)
         report.written.append(manifest)
@@ -433,7 +491,7 @@ def _sync(
     return report
 
 
-def _remove_stale_temporaries(root: Path, outputs: Mapping[str, str]) -> None:
+def _remove_stale_temporaries(root: Path, outputs: set[str]) -> None:
     """Temporary files a killed run left before its rename: ``.<name>.<token>.tmp`` beside an output.
 
     Safe only under ``build_lock``: another running build's temporaries look the same.

@@ -7,7 +7,8 @@ import json
 import subprocess
 from pathlib import Path
 
-from generator.build import MANIFEST
+from generator.build import MANIFEST, Project, generate, release_caches
+from generator.escape import record_html
 from helpers import REPO, copy_project, generator
 
 
@@ -102,7 +103,7 @@ def test_json_summary_reports_what_each_run_did(project: Path):
     records = len(list((project / "entries" / "papers").glob("*.yaml")))
     assert first["papers"] == records and first["written"] > records and first["removed"] == 0
     assert first["warnings"] == len(findings) > 0 and {f["severity"] for f in findings} == {"warning"}
-    assert list(first["stages"]) == ["cache", "load", "validate", "model", "render", "write"]
+    assert list(first["stages"]) == ["cache", "load+validate", "model", "views", "render+write"]
     assert all(isinstance(seconds, float) and seconds >= 0 for seconds in first["stages"].values())
     assert "stale" not in first
 
@@ -134,3 +135,10 @@ def test_every_generated_page_under_docs_is_git_ignored(project: Path):
         check=False,
     )
     assert sorted(result.stdout.split()) == sorted(under_docs)
+
+
+def test_release_caches_lets_go_of_the_texts_a_build_rendered(project: Path):
+    generate(Project(project))
+    assert record_html.cache_info().currsize > 0
+    release_caches()
+    assert record_html.cache_info().currsize == 0

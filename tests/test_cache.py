@@ -30,7 +30,7 @@ def _outputs(project: Path, nav: bool = True) -> dict[str, bytes]:
 
 def _full(summary: dict) -> bool:
     """Whether the run loaded and rendered the records, rather than stopping at the cache."""
-    return "render" in summary["stages"]
+    return "render+write" in summary["stages"]
 
 
 def test_a_run_with_nothing_changed_stops_at_the_cache_and_writes_nothing(project: Path):

@@ -1,0 +1,141 @@
+"""Run one function over many items in forked copies of this process, results in item order.
+
+A cold build parses thousands of records and renders thousands of pages, each on its own:
+work that spreads over the machine's cores. The copies are made with ``fork``, so they
+inherit the catalog and the templates instead of receiving them pickled; only each item's
+result travels back, through a pipe. This process does a share of the work too.
+
+Where ``fork`` does not exist (Windows), where other threads run (``mkdocs serve``'s
+server: a lock one of them holds at the fork would stay held in the copy), and for few
+items, everything runs here, one item after another. Either way the results, and what the
+caller writes from them, are the same.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import sys
+import threading
+import traceback
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from .findings import DataError, Finding
+from .write import WriteError
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+
+# Below this many items the work stays in this process. Forking a copy of a build's process
+# and collecting what it sends back costs about 20 ms (measured at 5,000 papers); already at
+# 75 papers (171 pages), two processes rendered in 0.19 s what one did in 0.24 s.
+MINIMUM_ITEMS = 100
+# More copies than this gain little and each holds its own copy of the pages it touches.
+MAXIMUM_WORKERS = 4
+
+
+class WorkerError(RuntimeError):
+    """A forked copy failed in a way its results could not carry back; the message says how."""
+
+
+def default_workers() -> int:
+    """The processes a build may use: the cores this process may run on, at most MAXIMUM_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAXIMUM_WORKERS))
+
+
+def can_fork() -> bool:
+    """Whether this process may fork copies safely: the platform forks, and no other thread runs."""
+    return hasattr(os, "fork") and sys.platform != "win32" and threading.active_count() == 1
+
+
+def workers_for(items: int, workers: int | None) -> int:
+    """How many processes share ``items``: ``workers`` when given (1 runs here), else as many as pay off."""
+    if workers is None:
+        workers = default_workers() if items >= MINIMUM_ITEMS else 1
+    if not can_fork():
+        return 1
+    return max(1, min(workers, items))
+
+
+def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list[Result]:
+    """``[function(item) for item in items]``, shared among ``workers`` processes (see ``workers_for``).
+
+    Process k of n takes items k, k + n, k + 2n, …: neighbouring items often cost alike, so
+    the shares come out even without measuring. An exception in a copy is raised here once
+    every copy has ended: DataError and WriteError as they were; any other, as WorkerError
+    with the copy's traceback. A result must pickle.
+    """
+    count = workers_for(len(items), workers)
+    if count == 1:
+        return [function(item) for item in items]
+    children = [_start(function, items, share, count) for share in range(1, count)]
+    try:
+        shares: list[list[Result]] = [[function(item) for item in items[0::count]]]
+    finally:
+        # Collected even when this process's own share failed, so that no copy is left running.
+        outcomes = [_collect(*child) for child in children]
+    for kind, value in outcomes:
+        if kind != "ok":
+            raise _rebuilt(kind, value)
+        shares.append(value)
+    results: list[Result] = []
+    for index in range(len(items)):
+        results.append(shares[index % count][index // count])
+    return results
+
+
+def _start(function: Callable[[Item], Any], items: Sequence[Item], share: int, count: int) -> tuple[int, int]:
+    """Fork a copy that runs ``function`` over its share and sends back what came of it; its pid and pipe."""
+    reader, writer = os.pipe()
+    pid = os.fork()
+    if pid:
+        os.close(writer)
+        return pid, reader
+    # The copy: it must never return into the caller's code, whatever happens.
+    status = 1
+    try:
+        os.close(reader)
+        try:
+            outcome: tuple[str, Any] = ("ok", [function(item) for item in items[share::count]])
+        except DataError as error:
+            outcome = ("data", error.findings)
+        except Exception as error:
+            outcome = _carried(error)
+        with os.fdopen(writer, "wb") as stream:
+            pickle.dump(outcome, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _carried(error: Exception) -> tuple[str, Any]:
+    if isinstance(error, WriteError):
+        return ("write", str(error))
+    return ("crash", "".join(traceback.format_exception(error)))
+
+
+def _collect(pid: int, reader: int) -> tuple[str, Any]:
+    """What a copy sent, once it has ended; a copy that ended without sending it is a crash."""
+    with os.fdopen(reader, "rb") as stream:
+        data = stream.read()
+    _, status = os.waitpid(pid, 0)
+    code = os.waitstatus_to_exitcode(status)
+    if code != 0 or not data:
+        how = f"was stopped by signal {-code}" if code < 0 else f"ended with status {code}"
+        return ("crash", f"a worker process {how} before it finished (out of memory?)")
+    outcome: tuple[str, Any] = pickle.loads(data)
+    return outcome
+
+
+def _rebuilt(kind: str, value: Any) -> Exception:
+    if kind == "data":
+        findings: list[Finding] = value
+        return DataError(findings)
+    if kind == "write":
+        return WriteError(value)
+    return WorkerError(value)

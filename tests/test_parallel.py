@@ -1,0 +1,136 @@
+"""The build shared among worker processes gives what one process gives: the same bytes, errors and cache.
+
+Every test runs the build both ways by its ``workers`` setting (1: all in this process; 2:
+forked copies share the records and the pages), on the real file system.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from generator.build import MANIFEST, Project, generate, load_catalog
+from generator.findings import DataError
+from generator.parallel import WorkerError, can_fork, fork_map
+from generator.related import related_papers
+from generator.write import WriteError
+from helpers import copy_project, generator, run, single_list_project
+
+pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes need fork and a single-threaded process")
+
+BROKEN_YAML = "title: A paper\ncategory: [unclosed\n"
+UNKNOWN_CATEGORY = "title: A paper\ncategory: nowhere/at-all\nauthors: [A B]\n"
+
+
+def _files(root: Path) -> dict[str, str]:
+    """Every file below ``root`` but the build's cache and Python's: its content digest, by path."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        relative = path.relative_to(root).as_posix()
+        if path.is_file() and not relative.startswith(".cache/") and "__pycache__" not in relative:
+            found[relative] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return found
+
+
+def test_worker_processes_share_the_items_and_keep_their_order():
+    pids = fork_map(lambda item: (item, os.getpid()), range(7), workers=2)
+    assert [item for item, _ in pids] == list(range(7))
+    assert len({pid for _, pid in pids}) == 2, "two processes did the work"
+    assert fork_map(lambda item: (item, os.getpid()), range(7), workers=1) == [(item, os.getpid()) for item in range(7)]
+
+
+def test_related_papers_found_in_worker_processes_are_the_same(tmp_path: Path):
+    catalog, _ = load_catalog(Project(copy_project(tmp_path)), workers=1)
+    alone = related_papers(catalog, workers=1)
+    assert any(alone.values())
+    assert related_papers(catalog, workers=2) == alone
+    assert related_papers(catalog, workers=3) == alone
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("layout", ["collection", "single-list"])
+def test_a_build_in_worker_processes_writes_the_same_bytes_as_one_in_this_process(tmp_path: Path, layout: str):
+    make = copy_project if layout == "collection" else single_list_project
+    alone, shared = make(tmp_path / "alone"), make(tmp_path / "shared")
+    one = generate(Project(alone), workers=1)
+    two = generate(Project(shared), workers=2)
+    assert one.report.written and one.report.written == two.report.written
+    assert one.report.digests == two.report.digests
+    assert one.warnings == two.warnings
+    assert _files(alone) == _files(shared)
+    # The digests the workers sent back are the files' own: the next run stops at the cache.
+    assert list(generate(Project(shared), workers=2).times) == ["cache"]
+    # An edit the workers rewrite again, alone.
+    record = shared / "entries" / "papers" / "teraio.yaml"
+    record.write_text(record.read_text("utf-8").replace("GPUDirect storage", "GPUDirect Storage"), "utf-8")
+    again = generate(Project(shared), workers=2)
+    assert "docs/papers/teraio.md" in again.report.written and len(again.report.written) < 10
+
+
+@pytest.mark.parametrize("text", [BROKEN_YAML, UNKNOWN_CATEGORY], ids=["unreadable", "invalid"])
+def test_errors_found_in_worker_processes_stop_the_build_before_anything_is_written(tmp_path: Path, text: str):
+    errors = {}
+    for workers in (1, 2):
+        project = copy_project(tmp_path / str(workers))
+        (project / "entries" / "papers" / "zz-broken.yaml").write_text(text, "utf-8")
+        before = _files(project)
+        with pytest.raises(DataError) as stopped:
+            generate(Project(project), workers=workers)
+        errors[workers] = stopped.value.findings
+        assert _files(project) == before, "nothing written"
+        assert not (project / MANIFEST).exists()
+    assert errors[1] == errors[2] and any(finding.path.endswith("zz-broken.yaml") for finding in errors[2])
+
+
+def test_a_check_run_in_worker_processes_names_the_stale_files_and_writes_nothing(project: Path):
+    generate(Project(project), workers=2)
+    page = project / "docs" / "papers" / "teraio.md"
+    page.write_text("edited by hand\n", "utf-8")
+    before = _files(project)
+    result = generate(Project(project), check=True, workers=2)
+    assert result.report.stale == ["docs/papers/teraio.md"]
+    assert _files(project) == before
+
+
+def test_a_write_error_in_a_worker_process_is_reported_without_a_traceback(project: Path):
+    # A file-size limit makes the kernel refuse the larger pages, in whichever process writes them.
+    result = run(
+        ["bash", "-c", f'ulimit -f 8 && exec "{sys.executable}" -m generator --root "{project}" build --workers 2'],
+        cwd=project,
+        check=False,
+        env={"PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error: cannot write " in result.stderr and "File too large" in result.stderr, result.stderr
+    assert not [path for path in _files(project) if path.endswith(".tmp")]
+
+
+def _refuse_in_a_worker(item: int) -> int:
+    if item == 1:
+        raise WriteError("cannot write docs/x.md: refused")
+    return item
+
+
+def _die_in_a_worker(parent: int) -> int:
+    if os.getpid() != parent:
+        os._exit(3)
+    return parent
+
+
+def test_a_worker_process_that_fails_or_dies_is_an_error_here():
+    # Item 1 is the second process's (items are dealt in turn).
+    with pytest.raises(WriteError, match="cannot write docs/x\\.md: refused"):
+        fork_map(_refuse_in_a_worker, range(4), workers=2)
+    with pytest.raises(WorkerError, match="ended with status 3"):
+        fork_map(_die_in_a_worker, [os.getpid()] * 4, workers=2)
+
+
+def test_the_command_line_takes_a_number_of_workers(project: Path):
+    assert "wrote" in generator(project, "build", "--workers", "2").stdout
+    refused = generator(project, "build", "--workers", "0", check=False)
+    assert refused.returncode == 2 and "'0' is not a whole number above 0" in refused.stderr
