@@ -34,7 +34,7 @@ from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, clean_directory
 
-from generator.build import Project, generate, watched_sources
+from generator.build import Project, generate, release_caches, watched_sources
 from generator.findings import DataError, errors_in, format_findings
 from generator.routes import MKDOCS_YML, SEARCH_DOCS, kind
 from generator.text import counted
@@ -128,6 +128,9 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     except WriteError as error:
         raise PluginError(str(error)) from None
     _session.built = True
+    if not _session.serving:
+        # MkDocs builds thousands of pages after this: give it the memory (serve keeps them to rebuild faster).
+        release_caches()
     if _session.failing:
         _session.failing = False
         log.info("generator: the errors are fixed; the pages are up to date again")
