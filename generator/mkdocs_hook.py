@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -33,10 +33,11 @@ from mkdocs.structure.files import Files
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, clean_directory
+from mkdocs.utils.meta import get_data
 
 from generator.build import Project, generate, release_caches, watched_sources
 from generator.findings import DataError, errors_in, format_findings
-from generator.routes import MKDOCS_YML, SEARCH_DOCS, kind
+from generator.routes import DOCS_DIR, MKDOCS_YML, SEARCH_DOCS, kind
 from generator.text import counted
 from generator.write import WriteError
 
@@ -62,6 +63,8 @@ class _Session:
 _session = _Session()
 # Paper pages' bodies, from their Markdown to their content (see on_page_markdown).
 _paper_bodies: dict[str, str] = {}
+# Each paper page's title and tags as last built, kept across rebuilds (see _retitled).
+_built_listings: dict[str, tuple[Any, Any]] = {}
 # How a paper page's body starts and ends (generator/templates/paper.md.j2).
 PAPER_BODY = ('<div class="pl-paper">', "</div>")
 # Drawings of the nav that paper pages share, by the key on_page_context gives them; emptied for each build.
@@ -140,10 +143,28 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     if MKDOCS_YML in report.written:
         # The taxonomy changed the nav after MkDocs had read mkdocs.yml: use the new one.
         config.nav = result.site_nav
-    if _session.dirty and (MKDOCS_YML in report.written or report.removed):
-        # Every page shows the nav, and a removed page's HTML would stay: this rebuild converts every page.
+    if _session.dirty and (MKDOCS_YML in report.written or report.removed or _retitled(project, report.written)):
+        # Every page shows the nav; a removed page's HTML would stay; and the tags page lists every paper by
+        # its title and tags, which the tags plugin reads only from the pages a dirty build converts. So this
+        # rebuild converts every page.
         clean_directory(config.site_dir)
     return config
+
+
+def _listing_of(meta: Mapping[str, Any]) -> tuple[Any, Any]:
+    """What the tags page shows of a page: its title and its tags."""
+    return meta.get("title"), meta.get("tags")
+
+
+def _retitled(project: Project, written: list[str]) -> bool:
+    """Whether a paper page the generator just wrote is new, or has another title or other tags than last built."""
+    for path in written:
+        src_uri = path.removeprefix(f"{DOCS_DIR}/")
+        if src_uri != path and kind(src_uri) == "paper":
+            _, meta = get_data((project.root / path).read_text("utf-8"))
+            if _built_listings.get(src_uri) != _listing_of(meta):
+                return True
+    return False
 
 
 def _shared_drawing(key: Any, caller: Any) -> Markup:
@@ -217,6 +238,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     """
     listing = page.meta.get("listed_under")
     if kind(page.file.src_uri) == "paper":
+        _built_listings[page.file.src_uri] = _listing_of(page.meta)
         # The generator wrote this paper's search document (on_post_build adds it): parsing the page is not needed.
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
     if page.parent is None and isinstance(listing, str):

@@ -172,7 +172,9 @@ def test_a_dirty_rebuild_shows_an_edit_everywhere_and_drops_a_removed_paper(proj
     others = [f"{site}{routes.url(routes.paper(stem))}" for stem in related[:2]]
     record = project / "entries" / "papers" / f"{PAPER}.yaml"
     record.write_text(record.read_text("utf-8").replace("ACCO: Accumulate", "ACCO Dirty: Accumulate"), "utf-8")
-    for page in [address, listing, *others, f"{site}search/search_index.json"]:
+    # The tags page lists papers by title: a dirty build that converted only the rewritten pages would keep the old one.
+    tags = f"{site}{routes.url(routes.TAGS)}"
+    for page in [address, listing, *others, tags, f"{site}search/search_index.json"]:
         _wait(lambda page=page: "ACCO Dirty: Accumulate" in (_page(page) or ""), server, log, f"the edit in {page}")
     assert "Aborted" not in log.read_text("utf-8")
 
