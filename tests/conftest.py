@@ -23,6 +23,15 @@ settings.register_profile("ci", max_examples=600)
 settings.load_profile("ci" if os.environ.get("CI") == "true" else "dev")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the worker-process tests first (the sort keeps the order otherwise).
+
+    The build forks worker processes only while no other thread runs, and the browser tests'
+    session-wide server and Chromium keep threads alive until the session ends.
+    """
+    items.sort(key=lambda item: getattr(item, "module", None) is None or item.module.__name__ != "test_parallel")
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A fresh copy of the project in a temporary folder."""

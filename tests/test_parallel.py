@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -20,7 +21,12 @@ from generator.related import related_papers
 from generator.write import WriteError
 from helpers import copy_project, generator, run, single_list_project
 
-pytestmark = pytest.mark.skipif(not can_fork(), reason="worker processes need fork and a single-threaded process")
+
+@pytest.fixture(autouse=True)
+def _forking_allowed() -> None:
+    """Each test here must see worker processes at work: a thread left running would quietly keep them off."""
+    assert can_fork(), f"the build would not fork here; threads running: {threading.enumerate()}"
+
 
 BROKEN_YAML = "title: A paper\ncategory: [unclosed\n"
 UNKNOWN_CATEGORY = "title: A paper\ncategory: nowhere/at-all\nauthors: [A B]\n"
