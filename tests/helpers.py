@@ -258,3 +258,21 @@ def readme_serve_options() -> list[str]:
     command = re.search(r"bin/mkdocs serve([^\n&]*)", quickstart)
     assert command is not None, "the README's Quickstart has no `mkdocs serve` command"
     return command.group(1).split()
+
+
+def assert_write_error_reported(project: Path, *build_options: str) -> None:
+    """Build under a file-size limit (the kernel refuses larger pages): an error line, no traceback, no temporaries."""
+    result = run(
+        [
+            "bash",
+            "-c",
+            f'ulimit -f 8 && exec "{sys.executable}" -m generator --root "{project}" build {" ".join(build_options)}',
+        ],
+        cwd=project,
+        check=False,
+        env={"PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error: cannot write " in result.stderr and "File too large" in result.stderr, result.stderr
+    assert not [path for path in project.rglob("*.tmp")]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import sys
 import threading
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from generator.findings import DataError
 from generator.parallel import WorkerError, can_fork, fork_map
 from generator.related import related_papers
 from generator.write import WriteError
-from helpers import copy_project, generator, run, single_list_project
+from helpers import assert_write_error_reported, copy_project, generator, single_list_project
 
 
 @pytest.fixture(autouse=True)
@@ -103,17 +102,7 @@ def test_a_check_run_in_worker_processes_names_the_stale_files_and_writes_nothin
 
 
 def test_a_write_error_in_a_worker_process_is_reported_without_a_traceback(project: Path):
-    # A file-size limit makes the kernel refuse the larger pages, in whichever process writes them.
-    result = run(
-        ["bash", "-c", f'ulimit -f 8 && exec "{sys.executable}" -m generator --root "{project}" build --workers 2'],
-        cwd=project,
-        check=False,
-        env={"PYTHONDONTWRITEBYTECODE": "1"},
-    )
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
-    assert "error: cannot write " in result.stderr and "File too large" in result.stderr, result.stderr
-    assert not [path for path in _files(project) if path.endswith(".tmp")]
+    assert_write_error_reported(project, "--workers", "2")
 
 
 def _refuse_in_a_worker(item: int) -> int:
