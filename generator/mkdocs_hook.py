@@ -84,7 +84,8 @@ def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) 
 
     It does not apply here: the generator rewrites every page whose content an edit changed,
     so MkDocs converts exactly those, and on_config starts the site afresh when the nav
-    changed or a page went. The warning, counted in strict mode, would stop every rebuild.
+    changed, a page went, or a paper's title or tags changed. The warning, counted in
+    strict mode, would stop every rebuild.
     """
     _session.serving = command == "serve"
     _session.dirty = dirty and _session.serving

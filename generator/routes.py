@@ -3,7 +3,8 @@
 This module is the only place that spells an output path. Pages are named by their
 docs path in the form MkDocs reads (``papers/acco.md``); a link between two pages is
 the relative path from one to the other, which MkDocs then rewrites for the build's
-URL style (``../papers/acco/`` hosted, ``../papers/acco.html`` offline). Templates reach
+URL style (``../papers/acco/`` hosted, ``../papers/acco.html`` offline); a page written
+as raw HTML, which MkDocs does not rewrite, links with that address itself. Templates reach
 the table through the ``link`` object each page is rendered with, the front-end script
 through one generated link, and the exports through ``url``.
 """
