@@ -24,6 +24,7 @@ from .yamlio import load_site_config
 if TYPE_CHECKING:
     from .load import RawData
     from .model import Catalog
+    from .validate import CheckedRecords
 
 MANIFEST = f"{DOCS_DIR}/.generated.json"
 # The cache's note of a run in the offline copy's URL style (mkdocs.yml's own setting is hashed with the file).
@@ -146,7 +147,9 @@ def load_catalog(
     return catalog, findings
 
 
-def _load(project: Project, times: StageTimes, workers: int | None) -> tuple[dict[str, str], Catalog, list[Finding]]:
+def _load(
+    project: Project, times: StageTimes, workers: int | None, checked: CheckedRecords | None = None
+) -> tuple[dict[str, str], Catalog, list[Finding]]:
     """The digest of every file read (by display path), the catalog, and the warnings.
 
     The files' texts and parsed data are let go once the catalog is built: at 20,000 records
@@ -155,7 +158,7 @@ def _load(project: Project, times: StageTimes, workers: int | None) -> tuple[dic
     from .validate import load_and_validate
 
     with times.stage("load+validate"):
-        raw, findings = load_and_validate(project.entries_dir, workers)
+        raw, findings = load_and_validate(project.entries_dir, workers, checked)
     if errors_in(findings):
         raise DataError(findings)
     with times.stage("model"):
@@ -182,17 +185,23 @@ def _without_cycle_collection() -> Iterator[None]:
             gc.enable()
 
 
-def generate(project: Project, *, check: bool = False, workers: int | None = None) -> BuildResult:
+def generate(
+    project: Project, *, check: bool = False, workers: int | None = None, checked: CheckedRecords | None = None
+) -> BuildResult:
     """Render every output; write the changed ones (or, with ``check``, list them).
 
     A run that finds, in the cache of the last one, that no input changed and every output
     is as that run left it, stops there: it writes nothing and reports what that run did.
     ``workers`` is how many processes share the work (1: this one alone); None picks by
     the cores and the size of the list (see ``parallel.workers_for``). The output is the same.
+    A caller that runs again in the same process (``mkdocs serve``) passes the same
+    ``checked`` each time: the records an edit left alone are not parsed and checked again,
+    and its first run goes through the whole pipeline, to fill it and the caches of rendered
+    text, even when nothing changed.
     """
     if check:
         with _without_cycle_collection():
-            return _generate(project, StageTimes(), check=True, digests=None, workers=workers)
+            return _generate(project, StageTimes(), check=True, digests=None, workers=workers, checked=checked)
     times = StageTimes()
     with times.stage("cache"), build_lock(project.root):
         # Hashed before anything is read: an input edited during the run then differs from its
@@ -204,10 +213,11 @@ def generate(project: Project, *, check: bool = False, workers: int | None = Non
         # A link under docs/ stops a full run; it must stop this one too.
         linked = links_under(project.root / DOCS_DIR, project.root)
         cached = None if linked else cache.unchanged_build(project.root, digests)
-    if cached is not None:
+    # A server's first run reads every record even when nothing changed, so that its runs after an edit start warm.
+    if cached is not None and (checked is None or checked.by_file):
         return BuildResult(papers=cached.papers, warnings=cached.warnings, report=WriteReport(), times=times)
     with _without_cycle_collection():
-        return _generate(project, times, check=False, digests=digests, workers=workers)
+        return _generate(project, times, check=False, digests=digests, workers=workers, checked=checked)
 
 
 def release_caches() -> None:
@@ -227,13 +237,19 @@ def release_caches() -> None:
 
 
 def _generate(
-    project: Project, times: StageTimes, *, check: bool, digests: dict[str, str] | None, workers: int | None
+    project: Project,
+    times: StageTimes,
+    *,
+    check: bool,
+    digests: dict[str, str] | None,
+    workers: int | None,
+    checked: CheckedRecords | None,
 ) -> BuildResult:
     from .load import TAXONOMY_FILE
     from .render import Rendering, plan_outputs
     from .views import output_sources
 
-    read, catalog, warnings = _load(project, times, workers)
+    read, catalog, warnings = _load(project, times, workers, checked)
     with times.stage("views"):
         outputs = Rendering(plan_outputs(catalog, warnings, workers=workers), workers)
         current_yml, edits = _nav_edit(project, catalog)

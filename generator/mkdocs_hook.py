@@ -21,9 +21,10 @@ import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from jinja2 import Environment
+from jinja2 import BytecodeCache, Environment
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
@@ -40,6 +41,10 @@ from generator.findings import DataError, errors_in, format_findings
 from generator.routes import DOCS_DIR, MKDOCS_YML, SEARCH_DOCS, kind
 from generator.text import counted
 from generator.write import WriteError
+
+# Imported when serving: a build whose inputs did not change never loads the pipeline.
+if TYPE_CHECKING:
+    from generator.validate import CheckedRecords
 
 log = logging.getLogger("mkdocs.hooks.generator")
 
@@ -58,6 +63,8 @@ class _Session:
     dirty: bool = False
     built: bool = False
     failing: bool = False
+    # Under serve, the records the generator parsed and checked, for the next rebuild (see CheckedRecords).
+    checked: CheckedRecords | None = None
 
 
 _session = _Session()
@@ -71,6 +78,26 @@ PAPER_BODY = ('<div class="pl-paper">', "</div>")
 _shared_nav: dict[Any, Markup] = {}
 
 
+class _CompiledTemplates(BytecodeCache):
+    """The theme's templates as Jinja compiled them, kept in memory across the rebuilds of this process.
+
+    Each rebuild under ``mkdocs serve`` makes a new environment, which would compile Material's
+    templates again (about half a second). Jinja checks each entry against its template's source
+    and compiles an edited template anew.
+    """
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self.code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_compiled_templates = _CompiledTemplates()
 # What MkDocs says on every dirty build; under the hook it does not apply (see on_startup).
 DIRTY_WARNING = "A 'dirty' build is being performed"
 
@@ -88,6 +115,10 @@ def on_startup(*, command: Literal["build", "gh-deploy", "serve"], dirty: bool) 
     strict mode, would stop every rebuild.
     """
     _session.serving = command == "serve"
+    if _session.serving:
+        from generator.validate import CheckedRecords
+
+        _session.checked = CheckedRecords()
     _session.dirty = dirty and _session.serving
     if _session.dirty:
         logging.getLogger("mkdocs.commands.build").addFilter(_not_dirty_warning)
@@ -120,7 +151,7 @@ def on_config(config: MkDocsConfig) -> MkDocsConfig:
     # Paper pages hold the built site's addresses, so the generator writes them in this build's URL style.
     project = Project(Path(config.config_file_path).resolve().parent, directory_urls=config.use_directory_urls)
     try:
-        result = generate(project)
+        result = generate(project, checked=_session.checked)
     except DataError as error:
         # Errors only: the warnings, which never stop a build, are `validate`'s to list.
         errors = format_findings(errors_in(error.findings), "text")
@@ -182,6 +213,8 @@ def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     # MkDocs makes the environment anew for each build; within one, Jinja need not look at each
     # template file again on every include (tens of thousands of times at a conference's size).
     env.auto_reload = False
+    # ... and under serve, each rebuild's new environment finds the theme's templates compiled.
+    env.bytecode_cache = _compiled_templates
     return env
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -903,13 +904,67 @@ def validate(raw: RawData, new: Collection[str] = ()) -> list[Finding]:
     return sorted(findings)
 
 
-def load_and_validate(entries_dir: Path, workers: int | None = None) -> tuple[RawData, list[Finding]]:
+CheckedRecord = tuple[Document | None, list[Finding], list[Finding]]
+
+
+@dataclass
+class CheckedRecords:
+    """The records an earlier run in this process parsed and checked, by their file's bytes.
+
+    ``mkdocs serve`` runs the generator again after every edit, usually of one record; the
+    others need not be parsed and checked again. An entry is found by the file's path and
+    the digest of the bytes this run reads, never by its times, and only records that
+    parsed are kept. Held only by a caller that runs again (a build run once would keep
+    every record's text and data alive for nothing).
+    """
+
+    rules: RecordRules | None = None
+    by_file: dict[tuple[Path, bytes], CheckedRecord] = field(default_factory=dict)
+
+    def check_all(
+        self, paths: list[Path], rules: RecordRules | None, check: Callable[[Path], CheckedRecord], workers: int | None
+    ) -> list[CheckedRecord]:
+        """``check`` for each of ``paths``, or what it gave for the same bytes last time; remembered for next time."""
+        if rules != self.rules:
+            self.rules, self.by_file = rules, {}
+        keys = [_file_key(path) for path in paths]
+        missing = [path for path, key in zip(paths, keys, strict=True) if key is None or key not in self.by_file]
+        fresh = iter(fork_map(check, missing, workers))
+        results: list[CheckedRecord] = []
+        kept: dict[tuple[Path, bytes], CheckedRecord] = {}
+        for key in keys:
+            result = self.by_file[key] if key is not None and key in self.by_file else next(fresh)
+            document = result[0]
+            # Kept only if what was parsed is what was hashed: the file may have been edited in between.
+            if key is not None and document is not None and _text_key(document) == key[1]:
+                kept[key] = result
+            results.append(result)
+        # Only this run's files: a server's memory does not grow with each edit.
+        self.by_file = kept
+        return results
+
+
+def _file_key(path: Path) -> tuple[Path, bytes] | None:
+    try:
+        return path, hashlib.sha256(path.read_bytes()).digest()
+    except OSError:
+        return None
+
+
+def _text_key(document: Document) -> bytes:
+    return hashlib.sha256(document.text.encode("utf-8")).digest()
+
+
+def load_and_validate(
+    entries_dir: Path, workers: int | None = None, checked: CheckedRecords | None = None
+) -> tuple[RawData, list[Finding]]:
     """``load_entries`` then ``validate``: the same data, findings and DataError, sooner.
 
     Each record is parsed and checked on its own in one go, shared among ``workers``
     processes (``parallel.fork_map``; None picks by the number of records); the checks
     between records run here, after. A file that cannot be read stops the run with the
-    reading errors alone, as ``load_entries`` does.
+    reading errors alone, as ``load_entries`` does. ``checked`` holds the records of
+    earlier runs, for a caller that runs again (see CheckedRecords).
     """
     headers = read_headers(entries_dir)
     header_findings: list[Finding] = []
@@ -922,10 +977,13 @@ def load_and_validate(entries_dir: Path, workers: int | None = None) -> tuple[Ra
         document, problems = load_record(path, headers.base)
         return document, problems, rules.check(document) if document is not None and rules is not None else []
 
-    results = fork_map(read_and_check, headers.record_paths, workers)
+    if checked is None:
+        results = fork_map(read_and_check, headers.record_paths, workers)
+    else:
+        results = checked.check_all(headers.record_paths, rules, read_and_check, workers)
     raw = finish_loading(headers, [(document, problems) for document, problems, _ in results])
     findings = [*header_findings, *check_site(raw.site)]
-    for _, _, checked in results:
-        findings.extend(checked)
+    for _, _, record_findings in results:
+        findings.extend(record_findings)
     findings.extend(check_across(raw.papers, (), raw.is_collection))
     return raw, sorted(findings)

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import MANIFEST
+from generator.build import MANIFEST, Project, generate
 from generator.cache import CACHE_FILE
+from generator.findings import DataError
+from generator.validate import CheckedRecords
 from helpers import generator, mkdocs_build
 
 PAGE = "docs/papers/teraio.md"
@@ -226,3 +228,56 @@ def test_mkdocs_build_after_the_cli_finds_nothing_changed(project: Path, tmp_pat
     after = (project / CACHE_FILE).stat()
     assert (after.st_ino, after.st_mtime_ns) == (record.st_ino, record.st_mtime_ns), "a full run rewrites the cache"
     assert (tmp_path / "site" / "papers" / "teraio" / "index.html").is_file()
+
+
+# --- A server's runs: records an edit left alone are not parsed and checked again ---------
+
+
+def _outputs_of_run(project: Path, checked: CheckedRecords) -> dict[str, bytes]:
+    generate(Project(project), checked=checked)
+    return _outputs(project)
+
+
+def test_a_servers_run_after_an_edit_rereads_only_that_record_and_writes_what_a_fresh_run_writes(
+    project: Path, tmp_path: Path
+):
+    checked = CheckedRecords()
+    first = generate(Project(project), checked=checked)
+    assert first.catalog is not None, "a server's first run loads the records, even when the cache says nothing changed"
+    kept = dict(checked.by_file)
+    assert len(kept) == len(first.catalog.papers)
+    edited = _edit_record(project)
+    served = _outputs_of_run(project, checked)
+    assert edited.encode() in served[PAGE]
+    # Every record but the edited one is the very object the first run parsed.
+    again = {key[0]: result for key, result in checked.by_file.items()}
+    reused = [path for path, result in again.items() if any(result is earlier for earlier in kept.values())]
+    assert sorted(path.name for path in again if path not in reused) == ["teraio.yaml"]
+    # The same records in a fresh copy, in a fresh run: byte-identical.
+    fresh = shutil.copytree(project, tmp_path / "fresh", ignore=shutil.ignore_patterns(".cache"))
+    for path in _outputs(fresh, nav=False):
+        (fresh / path).unlink()
+    generate(Project(fresh), workers=1)
+    assert _outputs(fresh) == served
+
+
+def test_a_record_edited_back_to_earlier_bytes_is_read_as_it_now_is(project: Path):
+    checked = CheckedRecords()
+    record = project / RECORD
+    original = record.read_text("utf-8")
+    generate(Project(project), checked=checked)
+    edited = _edit_record(project)
+    assert edited.encode() in _outputs_of_run(project, checked)[PAGE]
+    record.write_text(original, "utf-8")
+    assert edited.encode() not in _outputs_of_run(project, checked)[PAGE]
+
+
+def test_a_servers_run_checks_unchanged_records_again_when_the_rules_they_are_checked_against_change(project: Path):
+    checked = CheckedRecords()
+    generate(Project(project), checked=checked)
+    tags = project / "entries" / "tags.yml"
+    # Removing a tag from the vocabulary breaks the unchanged records that use it.
+    tags.write_text(tags.read_text("utf-8").replace("  - id: offloading\n", "  - id: off-loading\n"), "utf-8")
+    with pytest.raises(DataError) as raised:
+        generate(Project(project), checked=checked)
+    assert any(finding.path == RECORD and "offloading" in finding.message for finding in raised.value.findings)

@@ -170,6 +170,11 @@ def test_a_dirty_rebuild_shows_an_edit_everywhere_and_drops_a_removed_paper(proj
     ]
     assert related, "no paper page links ACCO: the check of other pages below would prove nothing"
     others = [f"{site}{routes.url(routes.paper(stem))}" for stem in related[:2]]
+    # Each rebuild reuses the theme's compiled templates; an edited template must be compiled again.
+    theme = project / "generator" / "theme" / "main.html"
+    edited_theme = theme.read_text("utf-8").replace("{{ super() }}\n", '{{ super() }}<meta name="pl-edited">\n', 1)
+    assert "pl-edited" in edited_theme
+    theme.write_text(edited_theme, "utf-8")
     record = project / "entries" / "papers" / f"{PAPER}.yaml"
     record.write_text(record.read_text("utf-8").replace("ACCO: Accumulate", "ACCO Dirty: Accumulate"), "utf-8")
     # The tags page lists papers by title: a dirty build that converted only the rewritten pages would keep the old one.
@@ -177,6 +182,7 @@ def test_a_dirty_rebuild_shows_an_edit_everywhere_and_drops_a_removed_paper(proj
     for page in [address, listing, *others, tags, f"{site}search/search_index.json"]:
         _wait(lambda page=page: "ACCO Dirty: Accumulate" in (_page(page) or ""), server, log, f"the edit in {page}")
     assert "Aborted" not in log.read_text("utf-8")
+    assert '<meta name="pl-edited">' in (_page(address) or "")
 
     gone = project / "entries" / "papers" / "teraio.yaml"
     gone.unlink()
