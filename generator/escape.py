@@ -275,10 +275,12 @@ def record_html(text: str) -> str:
     return _sanitiser().clean(rendered).strip().translate(_INERT_IN_MARKDOWN)
 
 
+# Tags that end a line of text on the page, and tags within a line ("**support**." reads "support.").
+_BLOCK_TAGS = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|h[1-6]|hr|table|thead|tbody|tr|td|th|div)\b[^>]*>")
 _TAGS = re.compile(r"<[^>]*>")
 
 
 @cache
 def rendered_text(text: str) -> str:
     """A Markdown field as the plain text a reader sees on the page: ``record_html``'s output without its tags."""
-    return one_line(html.unescape(_TAGS.sub(" ", record_html(text))))
+    return one_line(html.unescape(_TAGS.sub("", _BLOCK_TAGS.sub(" ", record_html(text)))))

@@ -278,3 +278,14 @@ _LINE = st.text(alphabet=st.characters(blacklist_characters="<![\n\r", max_codep
 def test_record_markdown_renders_a_line_as_commonmark_does(text: str):
     """The plain-line shortcut gives what markdown-it's parser gives, and so does everything else."""
     assert escape.record_markdown(text) == MarkdownIt("commonmark", {"html": False}).render(text)
+
+
+def test_plain_text_of_a_summary_keeps_punctuation_against_inline_markup_and_separates_blocks():
+    # What search snippets and listings' gists show: "support ." would read as a typo.
+    assert (
+        escape.rendered_text("It adds **support**. Then `code`, *emphasis*!") == "It adds support. Then code, emphasis!"
+    )
+    assert escape.rendered_text("First paragraph.\n\nSecond one.\n\n- item one\n- item two") == (
+        "First paragraph. Second one. item one item two"
+    )
+    assert escape.rendered_text("a <b>tag</b> & [a link](https://example.org)") == "a <b>tag</b> & a link"
