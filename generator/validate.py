@@ -481,14 +481,14 @@ def check_text(document: Document, key_path: KeyPath, text: str, markdown: bool)
         )
     prose = _outside_code(text) if markdown and "`" in text else text
     if _HTML_TAG.search(prose):
-        where = "Markdown fields" if markdown else "plain-text fields"
-        yield document.finding(
-            key_path,
-            "error",
-            f"'{field}' contains raw HTML, which {where} do not allow; use Markdown "
-            "(**bold**, *italic*, [text](https://…)) or put code in `backticks`",
-            Rule.RAW_HTML,
+        fix = (
+            "Markdown fields do not allow; use Markdown (**bold**, *italic*, [text](https://…)) "
+            "or put code in `backticks`"
+            if markdown
+            else "plain-text fields do not allow; delete the tags, or write '<' as 'less than' "
+            "(this field is shown as written, with no formatting)"
         )
+        yield document.finding(key_path, "error", f"'{field}' contains raw HTML, which {fix}", Rule.RAW_HTML)
     if markdown:
         if "![" in prose:
             yield document.finding(

@@ -48,11 +48,12 @@ ERRORS = {
     ),
     "html-summary": (
         GOOD.replace("summary: Fine.", "summary: Look <img src=x onerror=alert(1)>"),
-        r":9:1: error: 'summary' contains raw HTML",
+        r":9:1: error: 'summary' contains raw HTML, which Markdown fields do not allow; use Markdown",
     ),
     "script-title": (
         GOOD.replace("A Perfectly Fine Paper", "Paper <script>alert(1)</script>"),
-        r":1:1: error: 'title' contains raw HTML",
+        # A title is plain text: Markdown would not help, and backticks would show as written.
+        r":1:1: error: 'title' contains raw HTML, which plain-text fields do not allow; delete the tags",
     ),
     "js-markdown-link": (
         GOOD.replace("summary: Fine.", "summary: See [this](javascript:alert(1))."),
