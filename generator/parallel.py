@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import struct
 import sys
 import threading
 import traceback
@@ -65,32 +66,63 @@ def workers_for(items: int, workers: int | None) -> int:
 def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers: int | None = None) -> list[Result]:
     """``[function(item) for item in items]``, shared among ``workers`` processes (see ``workers_for``).
 
-    Process k of n takes items k, k + n, k + 2n, …: neighbouring items often cost alike, so
-    the shares come out even without measuring. An exception in a copy is raised here once
-    every copy has ended: DataError and WriteError as they were; any other, as WorkerError
-    with the copy's traceback. A result must pickle.
+    The items are cut into runs of neighbours, and each process takes the next run as soon
+    as it is free, so a process that another program slows down takes fewer: no share is
+    fixed in advance. An exception in a copy is raised here once every copy has ended:
+    DataError and WriteError as they were; any other, as WorkerError with the copy's
+    traceback. A result must pickle.
     """
     count = workers_for(len(items), workers)
     if count == 1:
         return [function(item) for item in items]
-    children = [_start(function, items, share, count) for share in range(1, count)]
+    runs = _runs(len(items))
+    # Every run's number, written before any copy starts: each process reads the next one when it is free.
+    queue, queue_writer = os.pipe()
     try:
-        shares: list[list[Result]] = [[function(item) for item in items[0::count]]]
+        os.write(queue_writer, b"".join(_RUN_NUMBER.pack(number) for number in range(len(runs))))
     finally:
-        # Collected even when this process's own share failed, so that no copy is left running.
-        outcomes = [_collect(*child) for child in children]
+        os.close(queue_writer)
+    try:
+        children = [_start(function, items, runs, queue) for _ in range(1, count)]
+        try:
+            done = dict(_take_runs(function, items, runs, queue))
+        finally:
+            # Collected even when this process's own runs failed, so that no copy is left running.
+            outcomes = [_collect(*child) for child in children]
+    finally:
+        os.close(queue)
     for kind, value in outcomes:
         if kind != "ok":
             raise _rebuilt(kind, value)
-        shares.append(value)
-    results: list[Result] = []
-    for index in range(len(items)):
-        results.append(shares[index % count][index // count])
-    return results
+        done.update(value)
+    return [result for number in range(len(runs)) for result in done[number]]
 
 
-def _start(function: Callable[[Item], Any], items: Sequence[Item], share: int, count: int) -> tuple[int, int]:
-    """Fork a copy that runs ``function`` over its share and sends back what came of it; its pid and pipe."""
+# A run's number in the queue: a read of this many bytes from a pipe takes exactly one, whole.
+_RUN_NUMBER = struct.Struct("=I")
+# At most this many runs: their numbers fit a pipe's buffer (64 KiB on Linux) with room to spare.
+_MAXIMUM_RUNS = 2048
+
+
+def _runs(count: int) -> list[range]:
+    """``range(count)`` cut into at most _MAXIMUM_RUNS runs of neighbouring items, in order."""
+    size = -(-count // _MAXIMUM_RUNS)
+    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+
+
+def _take_runs(
+    function: Callable[[Item], Result], items: Sequence[Item], runs: list[range], queue: int
+) -> list[tuple[int, list[Result]]]:
+    """``function`` over the items of each run this process takes from the queue, until none is left."""
+    done = []
+    while number := os.read(queue, _RUN_NUMBER.size):
+        (run,) = _RUN_NUMBER.unpack(number)
+        done.append((run, [function(items[index]) for index in runs[run]]))
+    return done
+
+
+def _start(function: Callable[[Item], Any], items: Sequence[Item], runs: list[range], queue: int) -> tuple[int, int]:
+    """Fork a copy that takes runs from the queue and sends back what came of them; its pid and pipe."""
     reader, writer = os.pipe()
     pid = os.fork()
     if pid:
@@ -101,7 +133,7 @@ def _start(function: Callable[[Item], Any], items: Sequence[Item], share: int, c
     try:
         os.close(reader)
         try:
-            outcome: tuple[str, Any] = ("ok", [function(item) for item in items[share::count]])
+            outcome: tuple[str, Any] = ("ok", _take_runs(function, items, runs, queue))
         except DataError as error:
             outcome = ("data", error.findings)
         except Exception as error:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -41,9 +42,14 @@ def _files(root: Path) -> dict[str, str]:
     return found
 
 
+def _slowly(item: int) -> tuple[int, int]:
+    time.sleep(0.02)
+    return item, os.getpid()
+
+
 def test_worker_processes_share_the_items_and_keep_their_order():
-    pids = fork_map(lambda item: (item, os.getpid()), range(7), workers=2)
-    assert [item for item, _ in pids] == list(range(7))
+    pids = fork_map(_slowly, range(40), workers=2)
+    assert [item for item, _ in pids] == list(range(40))
     assert len({pid for _, pid in pids}) == 2, "two processes did the work"
     assert fork_map(lambda item: (item, os.getpid()), range(7), workers=1) == [(item, os.getpid()) for item in range(7)]
 
@@ -105,24 +111,39 @@ def test_a_write_error_in_a_worker_process_is_reported_without_a_traceback(proje
     assert_write_error_reported(project, "--workers", "2")
 
 
-def _refuse_in_a_worker(item: int) -> int:
-    if item == 1:
+def _refuse_in_a_worker(parent: int) -> int:
+    time.sleep(0.02)  # so that the worker process takes items too, before this one has taken them all
+    if os.getpid() != parent:
         raise WriteError("cannot write docs/x.md: refused")
-    return item
+    return parent
 
 
 def _die_in_a_worker(parent: int) -> int:
+    time.sleep(0.02)
     if os.getpid() != parent:
         os._exit(3)
     return parent
 
 
 def test_a_worker_process_that_fails_or_dies_is_an_error_here():
-    # Item 1 is the second process's (items are dealt in turn).
     with pytest.raises(WriteError, match="cannot write docs/x\\.md: refused"):
-        fork_map(_refuse_in_a_worker, range(4), workers=2)
+        fork_map(_refuse_in_a_worker, [os.getpid()] * 40, workers=2)
     with pytest.raises(WorkerError, match="ended with status 3"):
-        fork_map(_die_in_a_worker, [os.getpid()] * 4, workers=2)
+        fork_map(_die_in_a_worker, [os.getpid()] * 40, workers=2)
+
+
+def _slow_here(parent: int) -> int:
+    time.sleep(0.5 if os.getpid() == parent else 0.01)
+    return os.getpid()
+
+
+def test_a_process_slowed_by_other_work_takes_fewer_items():
+    # As when another program busies one core: this process is 50 times slower than its worker.
+    parent = os.getpid()
+    pids = fork_map(_slow_here, [parent] * 40, workers=2)
+    assert len(pids) == 40
+    # Shares fixed in advance would leave 20 items here, 10 s; taken as each process is free, a few.
+    assert pids.count(parent) <= 4, f"this process took {pids.count(parent)} of 40 items"
 
 
 def test_the_command_line_takes_a_number_of_workers(project: Path):
