@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from jinja2 import BytecodeCache, Environment
+from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from jinja2.bccache import Bucket
 from markupsafe import Markup
 from mkdocs.config.defaults import MkDocsConfig
@@ -50,6 +50,8 @@ log = logging.getLogger("mkdocs.hooks.generator")
 
 # Overrides of Material partials that Zensical replaces with its own (see the module docstring).
 MKDOCS_ONLY_THEME = Path(__file__).resolve().parent / "theme_mkdocs"
+# The name under which that folder's base.html extends the theme's own (it shadows it otherwise).
+THEME_BASE_PREFIX = "material-theme"
 STOPPED = "the build found errors; nothing was written or deleted:\n"
 KEPT = "the records have errors; serving the last good pages until they are fixed (nothing was written):\n"
 
@@ -206,10 +208,21 @@ def _shared_drawing(key: Any, caller: Any) -> Markup:
     return _shared_nav[key]
 
 
+def _theme_base_loader(theme_dirs: list[str]) -> PrefixLoader:
+    """The theme's own templates under THEME_BASE_PREFIX, from the first folder after ours with a base.html."""
+    folder = next(
+        path for path in map(Path, theme_dirs) if path != MKDOCS_ONLY_THEME and (path / "base.html").is_file()
+    )
+    return PrefixLoader({THEME_BASE_PREFIX: FileSystemLoader(str(folder))})
+
+
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
-    """Offer the theme the shared nav drawings (generator/theme_mkdocs/partials/nav.html), fresh for this build."""
+    """Offer the theme the shared nav drawings (generator/theme_mkdocs/partials/nav.html), fresh for this build,
+    and Material's base.html to generator/theme_mkdocs/base.html, which extends it (to start the site's search worker).
+    """
     _shared_nav.clear()
     env.globals["pl_cached"] = _shared_drawing
+    env.loader = ChoiceLoader([*([env.loader] if env.loader else []), _theme_base_loader(config.theme.dirs)])
     # MkDocs makes the environment anew for each build; within one, Jinja need not look at each
     # template file again on every include (tens of thousands of times at a conference's size).
     env.auto_reload = False

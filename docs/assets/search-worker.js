@@ -1,0 +1,539 @@
+/* The site's search worker, in place of Material for MkDocs 9's (generator/theme_mkdocs/base.html
+ * points the page at it). It speaks Material's worker protocol, so Material's search box, result
+ * list, suggestions and page highlighting work unchanged; unlike Material's worker it builds no
+ * index: lunr spent seconds indexing a conference's papers in the browser before the first result,
+ * while scanning every document at each query takes milliseconds.
+ *
+ * Messages are {type, data}: SETUP (data: the whole search/search_index.json, plus options) is
+ * answered by READY, QUERY (data: the query as typed) by RESULT (data: {items, suggest}), where
+ * items holds one group per page (its documents, best first, the page's own document included)
+ * and each item is a document with its score and terms (query term -> found in it).
+ *
+ * A query is split on white space and on the index's separator, like Material's; each term
+ * matches the start of a word (typing "kal" finds "Kalomi"), ignoring case and accents. "+term"
+ * must match, "-term" must not, "title:term" (or text:, tags:) looks in that field only, and
+ * "quoted words" must all match. Documents with more of the terms come first, then those with
+ * the terms in their title, then in their tags, then in their text; a whole word counts more
+ * than the start of a longer one; ties keep the index's order.
+ *
+ * Titles, texts and tags are HTML (Material inserts them as such): matches are wrapped in <mark>
+ * only inside the text between tags, around whole characters and entities, so no document's
+ * markup changes and nothing but <mark> is added.
+ *
+ * Plain script, no dependencies. Under file:// (the offline export) Material runs it in an
+ * iframe through the iframe-worker shim, which provides postMessage and message events alike. */
+(function () {
+  "use strict";
+
+  // Material's message types (integrations/search/worker/message).
+  var SETUP = 0, READY = 1, QUERY = 2, RESULT = 3;
+  // Each field's weight: any title match outranks any tag match, which outranks any text match
+  // (a term's weight times at most 1, at least a half: see termScore).
+  var WEIGHT = { title: 10, tags: 4, text: 1 };
+  // Documents with more of the terms come first: each found term adds more than all weights can.
+  var PER_TERM = 1000;
+  // A pasted paragraph is not a query: terms past this many are ignored (keeps PER_TERM ahead).
+  var MAX_TERMS = 40;
+  // Pages in a result, best first. Material asks for a result at every keystroke and draws ten
+  // groups (more as the list is scrolled); all 5,000 papers for a first letter were 5 MB that
+  // the page took a third of a second to receive, while the query was still being typed.
+  var MAX_GROUPS = 500;
+  var FIELDS = ["title", "tags", "text"];
+  // What is not text to the browser's HTML parser, each up to where the browser ends it or further,
+  // never sooner, and to the end of the string if unclosed: comments; elements whose content is
+  // not markup (script, style, textarea...) with that content; CDATA; tags and declarations, whose
+  // quoted attribute values may hold ">". Matches are marked only outside these.
+  var TAG = new RegExp([
+    "<!--[\\s\\S]*?(?:--!?>|$)",
+    "<(script|style|textarea|title|xmp|iframe|noembed|noframes|noscript)(?=[\\s/>]|$)" +
+      "(?:[^>\"']|\"[^\"]*(?:\"|$)|'[^']*(?:'|$))*(?:>|$)[\\s\\S]*?(?:</\\1(?=[\\s/>]|$)[^>]*(?:>|$)|$)",
+    "<plaintext[\\s\\S]*",
+    "<!\\[CDATA\\[[\\s\\S]*?(?:\\]\\]>|$)",
+    "<[a-zA-Z/!?](?:[^>\"']|\"[^\"]*(?:\"|$)|'[^']*(?:'|$))*(?:>|$)",
+  ].join("|"), "gi");
+  // A character reference, with or without its semicolon (the browser reads "&amp" as "&" too):
+  // one unit, never split by a mark.
+  var ENTITY = /&(?:#[0-9]+;?|#[xX][0-9a-fA-F]+;?|[a-zA-Z][a-zA-Z0-9]*;?)/g;
+  // The same, only where the scan stands.
+  var ENTITY_HERE = new RegExp(ENTITY.source, "y");
+  var NAMED = { amp: "&", lt: "<", gt: ">", quot: "\"", apos: "'", nbsp: "\u00a0" };
+  var NON_ASCII = /[^\x00-\x7f]/;
+  // Each character past ASCII, a surrogate pair as one (without the u flag: three times faster).
+  var EACH_NON_ASCII = /[\ud800-\udbff][\udc00-\udfff]|[^\x00-\x7f]/g;
+  var MARKS = /\p{M}/gu;
+  // lunr's English stop words: Material does not report them as missing from a result.
+  var STOP_WORDS = new Set((
+    "a able about across after all almost also am among an and any are as at be because been but by can " +
+    "cannot could dear did do does either else ever every for from get got had has have he her hers him his " +
+    "how however i if in into is it its just least let like likely may me might most must my neither no nor " +
+    "not of off often on only or other our own rather said say says she should since so some than that the " +
+    "their them then there these they this tis to too twas us wants was we were what when where which while " +
+    "who whom why will with would yet you your").split(" "));
+
+  var entries = [];
+  // The index's separator (config.separator): global to split and to find where words end,
+  // sticky to test one place.
+  var separator = /[\s\-]+/g;
+  var separatorHere = /[\s\-]+/y;
+  // For each ASCII character, 1 if no word can start right after it (see learnSeparator).
+  var noBreakAfter = new Uint8Array(128);
+  var suggestions = false;
+  var folds = new Map();
+  // Whether every character that fold() folded kept its length (see foldTracked).
+  var aligned = true;
+
+  /* ---- Text ---- */
+
+  function decodeEntity(entity) {
+    var body = entity.slice(1).replace(/;$/, "");
+    if (body.charAt(0) === "#") {
+      var code = body.charAt(1) === "x" || body.charAt(1) === "X" ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : "\ufffd";
+    }
+    return Object.prototype.hasOwnProperty.call(NAMED, body) ? NAMED[body] : entity;
+  }
+
+  // One character in lower case without accents (and a final sigma as any other). Compatibility
+  // forms fold too ("ﬁ" to "fi") unless that changes the length and the canonical form does not
+  // ("…" stays): a text whose characters keep their places is marked without a map (see foldRun).
+  function foldCharacter(character) {
+    var folded = folds.get(character);
+    if (folded === undefined) {
+      folded = foldAs(character, "NFKD");
+      if (folded.length !== character.length) {
+        var canonical = foldAs(character, "NFD");
+        if (canonical.length === character.length) folded = canonical;
+      }
+      folds.set(character, folded);
+    }
+    return folded;
+  }
+
+  function foldAs(character, form) {
+    return character.normalize(form).replace(MARKS, "").toLowerCase().replace(/\u03c2/g, "\u03c3");
+  }
+
+  function foldTracked(character) {
+    var folded = foldCharacter(character);
+    aligned = aligned && folded.length === character.length;
+    return folded;
+  }
+
+  // Text as queries see it: each character folded alone, so a whole field and the highlighter's
+  // character-by-character reading of it agree. Sets `aligned`.
+  function fold(text) {
+    aligned = true;
+    return (NON_ASCII.test(text) ? text.replace(EACH_NON_ASCII, foldTracked) : text).toLowerCase();
+  }
+
+  // A field as the scan reads it (tags are word breaks, entities their characters, all folded),
+  // and whether it is plain: no tags, no entities, and each character folded in its place, so
+  // the highlighter can mark the field from this text without reading it again.
+  function readField(html) {
+    if (!html) return { text: "", plain: true };
+    var text = html.indexOf("<") < 0 ? html : html.replace(TAG, " ");
+    if (text.indexOf("&") >= 0) text = text.replace(ENTITY, decodeEntity);
+    text = fold(text);
+    return { text: text, plain: aligned && html.indexOf("<") < 0 && html.indexOf("&") < 0 };
+  }
+
+  // Which ASCII characters no word can start after: those at which, and right after which, the
+  // separator matches nothing, whatever the next character. Most characters before a match
+  // (letters, digits) are such, and the table spares startsWord two regular expressions.
+  function learnSeparator() {
+    for (var code = 0; code < 128; code++) {
+      var never = true;
+      for (var next = 0; next <= 128 && never; next++) {
+        var text = String.fromCharCode(code) + (next < 128 ? String.fromCharCode(next) : "\u00e9");
+        separatorHere.lastIndex = 0;
+        never = separatorHere.exec(text) === null;
+        separatorHere.lastIndex = 1;
+        var gap = separatorHere.exec(text);
+        never = never && (gap === null || gap[0].length > 0);
+      }
+      noBreakAfter[code] = never ? 1 : 0;
+    }
+  }
+
+  // Whether a word starts at text[at]: at the start, or where a separator ends (Material's split).
+  function startsWord(text, at) {
+    if (at === 0) return true;
+    var before = text.charCodeAt(at - 1);
+    if (before < 128 && noBreakAfter[before] === 1) return false;
+    separatorHere.lastIndex = at - 1;
+    var gap = separatorHere.exec(text);
+    if (gap !== null && gap[0].length > 0) return true;
+    // A separator that matches nothing splits where it matches.
+    separatorHere.lastIndex = at;
+    gap = separatorHere.exec(text);
+    return gap !== null && gap[0].length === 0;
+  }
+
+  // Where the word that starts at text[at] ends.
+  function wordEnd(text, at) {
+    separator.lastIndex = at + 1;
+    var gap = separator.exec(text);
+    return gap === null ? text.length : gap.index;
+  }
+
+  /* ---- Set-up: one pass over the documents, no index ---- */
+
+  // The one pass over the documents: each field read as the scan reads it (see readField).
+  function prepare(index) {
+    separator = new RegExp(index.config.separator, "g");
+    separatorHere = new RegExp(index.config.separator, "y");
+    learnSeparator();
+    var pages = new Map();
+    return index.docs.map(function (doc, order) {
+      var path = doc.location.split("#")[0];
+      // As Material's document map: a page's first document is the page, the rest its sections.
+      var page = pages.get(path);
+      if (page === undefined) pages.set(path, (page = order));
+      var tags = Array.isArray(doc.tags) ? doc.tags : [];
+      var title = readField(doc.title);
+      var text = readField(doc.text);
+      return {
+        doc: doc,
+        page: page,
+        title: title.text,
+        text: text.text,
+        tags: readField(tags.join(" ")).text,
+        // The fields the highlighter may mark from the scan's text.
+        plain: { title: title.plain, text: text.plain, tags: false },
+      };
+    });
+  }
+
+  /* The page fetches search/search_index.json, parses it on its main thread (busy loading the
+   * page meanwhile) and posts it with SETUP: at 5,000 papers SETUP comes a second after this
+   * worker starts. So the worker fetches the same file at once and reads it in that second; SETUP
+   * then only checks that the documents it brings are the same (else reads them instead). */
+
+  // Where Material's search plugin writes the index, from this file's place (assets/).
+  var INDEX = "../search/search_index.json";
+  var early = null;
+
+  function prefetch() {
+    // Not from file:// (the offline export runs this in an iframe, which cannot fetch files).
+    if (typeof fetch !== "function" || !/^https?:$/.test(self.location.protocol)) return;
+    var abort = typeof AbortController === "function" ? new AbortController() : null;
+    early = { index: null, entries: null, abort: abort };
+    var started = early;
+    fetch(new URL(INDEX, self.location.href).href, abort ? { signal: abort.signal } : {})
+      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (index) {
+        if (index === null || early !== started || !index.config || !Array.isArray(index.docs)) return;
+        started.entries = prepare(index);
+        started.index = index;
+      })
+      .catch(function () { /* SETUP brings the documents anyway */ });
+  }
+
+  function sameDocuments(a, b) {
+    if (a.config.separator !== b.config.separator || a.docs.length !== b.docs.length) return false;
+    for (var i = 0; i < a.docs.length; i++) {
+      var x = a.docs[i], y = b.docs[i];
+      if (x.location !== y.location || x.title !== y.title || x.text !== y.text) return false;
+      var xt = Array.isArray(x.tags) ? x.tags : [], yt = Array.isArray(y.tags) ? y.tags : [];
+      if (xt.length !== yt.length || xt.some(function (tag, j) { return tag !== yt[j]; })) return false;
+      if (x.boost !== y.boost) return false;
+    }
+    return true;
+  }
+
+  function setup(data) {
+    suggestions = !!(data.options && data.options.suggest);
+    var ready = early;
+    early = null;
+    if (ready !== null && ready.entries !== null && sameDocuments(ready.index, data)) {
+      entries = ready.entries;
+      return;
+    }
+    if (ready !== null && ready.abort) ready.abort.abort();
+    entries = prepare(data);
+  }
+
+  /* ---- Queries ---- */
+
+  // Material's query syntax, as far as a scan needs it: each term with its presence and fields.
+  function parse(query) {
+    var terms = [];
+    var seen = new Set();
+    // "quoted words" must all be present (Material turns them into +word +word).
+    var parts = query.trim().split(/"([^"]+)"/).map(function (part, index) {
+      return index % 2 ? part.trim().replace(/^|\s+/g, " +") : part;
+    }).join(" ").replace(/"/g, "").split(/\s+/);
+    parts.forEach(function (part) {
+      var presence = "optional";
+      if (part.charAt(0) === "+") presence = "required";
+      else if (part.charAt(0) === "-") presence = "prohibited";
+      part = part.replace(/^[+\-]+/, "").replace(/[~^][0-9]*$/, "");
+      var fields = FIELDS;
+      var field = /^(title|text|tags):/.exec(part);
+      if (field) {
+        fields = [field[1]];
+        part = part.slice(field[0].length);
+      }
+      part.split(separator).forEach(function (word) {
+        var key = word.toLowerCase();
+        var folded = fold(word);
+        var id = presence + ":" + fields.join(",") + ":" + folded;
+        if (!folded || seen.has(id) || terms.length >= MAX_TERMS) return;
+        seen.add(id);
+        terms.push({ key: key, folded: folded, presence: presence, fields: fields });
+      });
+    });
+    return terms;
+  }
+
+  // How well a term matches a field: 0, or from 1/2 (the start of a long word) to 1 (a whole word).
+  // Looks at a bounded number of places: a one-letter term occurs everywhere.
+  function termScore(text, term) {
+    var first = -1;
+    for (var at = text.indexOf(term), tries = 0; at >= 0 && tries < 64; at = text.indexOf(term, at + 1), tries++) {
+      if (!startsWord(text, at)) continue;
+      var end = wordEnd(text, at);
+      if (end === at + term.length) return 1;
+      if (first < 0) first = (0.5 * term.length) / (end - at);
+    }
+    return first < 0 ? 0 : 0.5 + first;
+  }
+
+  // The term's best field in this entry: [weighted score, field] or null.
+  function bestField(entry, term) {
+    var best = null;
+    for (var i = 0; i < term.fields.length; i++) {
+      var field = term.fields[i];
+      var score = termScore(entry[field], term.folded);
+      if (score > 0 && (best === null || score * WEIGHT[field] > best[0])) best = [score * WEIGHT[field], field];
+    }
+    return best;
+  }
+
+  // The entry's score, and each term's best field (null: not found), or null if it does not match
+  // the query. Without required terms an entry needs one optional term; a query of -terms alone
+  // matches every entry without them, as lunr's does.
+  function match(entry, terms, needsOptional) {
+    var score = 0, found = 0, optional = 0, fields = [];
+    for (var i = 0; i < terms.length; i++) {
+      var term = terms[i];
+      var best = bestField(entry, term);
+      if (term.presence === "prohibited") {
+        if (best !== null) return null;
+        continue;
+      }
+      if (best === null) {
+        if (term.presence === "required") return null;
+        fields.push(null);
+        continue;
+      }
+      if (term.presence === "optional") optional++;
+      found++;
+      score += best[0];
+      fields.push(best[1]);
+    }
+    if (needsOptional && optional === 0) return null;
+    return { entry: entry, score: found * PER_TERM + score, fields: fields };
+  }
+
+  /* ---- Highlighting ---- */
+
+  // One run of text between tags, folded, with for each folded character the [start, end) in the
+  // run of the character or entity it came from (null: the same place, the run folded in place).
+  function foldRun(run) {
+    if (run.indexOf("&") < 0) {
+      var text = fold(run);
+      if (aligned) return { text: text, starts: null, ends: null };
+    }
+    var pieces = [], starts = [], ends = [];
+    for (var at = 0; at < run.length; ) {
+      var unit = null;
+      if (run.charAt(at) === "&") {
+        ENTITY_HERE.lastIndex = at;
+        var entity = ENTITY_HERE.exec(run);
+        if (entity) unit = entity[0];
+      }
+      var decoded = unit === null ? String.fromCodePoint(run.codePointAt(at)) : decodeEntity(unit);
+      if (unit === null) unit = decoded;
+      var piece = fold(decoded);
+      for (var k = 0; k < piece.length; k++) {
+        starts.push(at);
+        ends.push(at + unit.length);
+      }
+      pieces.push(piece);
+      at += unit.length;
+    }
+    return { text: pieces.join(""), starts: starts, ends: ends };
+  }
+
+  // The run's characters behind folded[start:end]: the first and past the last, whole.
+  function runSpan(folded, start, end) {
+    return folded.starts === null ? [start, end] : [folded.starts[start], folded.ends[end - 1]];
+  }
+
+  // The run with the start of each word that starts with a term wrapped in <mark> (the longest
+  // term's, where several start one word); found[i], if unset, gets the word that term i started.
+  function markRun(run, folded, terms, found) {
+    var text = folded.text;
+    var spans = [];
+    for (var i = 0; i < terms.length; i++) {
+      var term = terms[i];
+      for (var at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
+        if (!startsWord(text, at)) continue;
+        spans.push(runSpan(folded, at, at + term.length));
+        if (found[i] === undefined) {
+          var word = runSpan(folded, at, wordEnd(text, at));
+          found[i] = run.slice(word[0], word[1]).replace(ENTITY, decodeEntity).toLowerCase();
+        }
+      }
+    }
+    if (!spans.length) return run;
+    spans.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
+    var out = "", last = 0;
+    spans.forEach(function (span) {
+      if (span[0] < last) return;
+      out += run.slice(last, span[0]) + "<mark>" + run.slice(span[0], span[1]) + "</mark>";
+      last = span[1];
+    });
+    return out + run.slice(last);
+  }
+
+  // The HTML with its matches marked, in the text between its tags only; `plain`, if given, is
+  // the scan's text of a plain field (see readField), which is the HTML folded in place.
+  function highlight(html, terms, found, plain) {
+    if (!html || !terms.length) return html;
+    if (plain) return markRun(html, { text: plain, starts: null, ends: null }, terms, found);
+    var out = "", last = 0, tag;
+    TAG.lastIndex = 0;
+    while ((tag = TAG.exec(html))) {
+      if (tag.index > last) out += markText(html.slice(last, tag.index), terms, found);
+      out += tag[0];
+      last = tag.index + tag[0].length;
+    }
+    return out + (last < html.length ? markText(html.slice(last), terms, found) : "");
+  }
+
+  function markText(run, terms, found) {
+    return markRun(run, foldRun(run), terms, found);
+  }
+
+  /* ---- Results ---- */
+
+  function item(hit, terms) {
+    var doc = hit.entry.doc;
+    var result = {};
+    for (var key in doc) if (Object.prototype.hasOwnProperty.call(doc, key)) result[key] = doc[key];
+    var found = {};
+    var marks = { title: [], tags: [], text: [] };
+    terms.forEach(function (term, index) {
+      if (term.presence === "prohibited") return;
+      var field = hit.fields[index];
+      found[term.key] = found[term.key] || field !== null;
+      // A term is marked wherever it starts a word, in every field it may be looked for in.
+      if (field !== null) term.fields.forEach(function (name) { marks[name].push(term.folded); });
+    });
+    var entry = hit.entry;
+    result.title = highlight(doc.title, marks.title, [], entry.plain.title && entry.title);
+    result.text = highlight(doc.text, marks.text, [], entry.plain.text && entry.text);
+    if (Array.isArray(doc.tags)) {
+      result.tags = doc.tags.map(function (tag) { return highlight(tag, marks.tags, []); });
+    }
+    // Material does not report stop words as missing.
+    Object.keys(found).forEach(function (key) {
+      if (!found[key] && STOP_WORDS.has(key)) delete found[key];
+    });
+    result.score = hit.score;
+    result.terms = found;
+    return result;
+  }
+
+  // Material's suggestion: the words the best title match completes the terms with, the last
+  // term's last (the search box offers to complete what is being typed with it).
+  function suggest(hits, terms) {
+    var wanted = terms.filter(function (term) { return term.presence !== "prohibited"; });
+    if (!wanted.length) return [];
+    var folded = wanted.map(function (term) { return term.folded; });
+    for (var i = 0; i < hits.length; i++) {
+      var title = hits[i].entry.title;
+      if (!folded.every(function (term) { return termScore(title, term) > 0; })) continue;
+      var found = [];
+      highlight(hits[i].entry.doc.title, folded, found);
+      return found.filter(function (word) { return typeof word === "string"; });
+    }
+    return [];
+  }
+
+  function search(query) {
+    var terms = parse(query);
+    if (!terms.length) return { items: [] };
+    var needsOptional = terms.every(function (term) { return term.presence !== "required"; }) &&
+      terms.some(function (term) { return term.presence === "optional"; });
+    var hits = [];
+    for (var i = 0; i < entries.length; i++) {
+      var hit = match(entries[i], terms, needsOptional);
+      if (hit !== null) hits.push(hit);
+    }
+    // Stable: equal scores keep the index's order, so the same query gives the same list.
+    hits.sort(function (a, b) { return b.score - a.score; });
+    var groups = new Map();
+    hits.forEach(function (hit) {
+      var page = hit.entry.page;
+      if (!groups.has(page)) {
+        if (groups.size === MAX_GROUPS) return;
+        groups.set(page, []);
+      }
+      groups.get(page).push(item(hit, terms));
+    });
+    // Every group holds its page, as Material's does; a page that did not match comes last.
+    groups.forEach(function (items, page) {
+      var doc = entries[page].doc;
+      if (!items.some(function (one) { return one.location === doc.location; })) {
+        var copy = {};
+        for (var key in doc) if (Object.prototype.hasOwnProperty.call(doc, key)) copy[key] = doc[key];
+        copy.score = 0;
+        copy.terms = {};
+        items.push(copy);
+      }
+    });
+    var result = { items: Array.from(groups.values()) };
+    if (suggestions) result.suggest = suggest(hits, terms);
+    return result;
+  }
+
+  function handle(message) {
+    switch (message.type) {
+      case SETUP:
+        setup(message.data);
+        return { type: READY };
+      case QUERY:
+        try {
+          return { type: RESULT, data: search(String(message.data)) };
+        } catch (error) {
+          console.warn("search: query failed:", message.data, error);
+          return { type: RESULT, data: { items: [] } };
+        }
+      default:
+        throw new TypeError("search: unknown message type " + message.type);
+    }
+  }
+
+  // Material asks at every keystroke: queries that arrive while one is being answered are
+  // answered once, for the last of them (the page shows whichever result comes last).
+  var pending = null;
+
+  function answerPending() {
+    var message = pending;
+    pending = null;
+    postMessage(handle(message));
+  }
+
+  addEventListener("message", function (event) {
+    if (event.data && event.data.type === QUERY) {
+      if (pending === null) setTimeout(answerPending, 0);
+      pending = event.data;
+      return;
+    }
+    postMessage(handle(event.data));
+  });
+  prefetch();
+})();
