@@ -34,10 +34,11 @@
   var PER_TERM = 1000;
   // A pasted paragraph is not a query: terms past this many are ignored (keeps PER_TERM ahead).
   var MAX_TERMS = 40;
-  // Pages in a result, best first. Material asks for a result at every keystroke and draws ten
-  // groups (more as the list is scrolled); all 5,000 papers for a first letter were 5 MB that
-  // the page took a third of a second to receive, while the query was still being typed.
-  var MAX_GROUPS = 500;
+  // Pages in a result shown with their text, best first; the rest carry their titles alone.
+  // Material asks for a result at every keystroke and draws ten pages (more as the list is
+  // scrolled); all 5,000 papers' texts for a first letter were 5 MB that the page took a third
+  // of a second to receive, while the query was still being typed. Every match is still counted.
+  var DETAILED_GROUPS = 100;
   var FIELDS = ["title", "tags", "text"];
   // What is not text to the browser's HTML parser, each up to where the browser ends it or further,
   // never sooner, and to the end of the string if unclosed: comments; elements whose content is
@@ -204,52 +205,8 @@
     });
   }
 
-  /* The page fetches search/search_index.json, parses it on its main thread (busy loading the
-   * page meanwhile) and posts it with SETUP: at 5,000 papers SETUP comes a second after this
-   * worker starts. So the worker fetches the same file at once and reads it in that second; SETUP
-   * then only checks that the documents it brings are the same (else reads them instead). */
-
-  // Where Material's search plugin writes the index, from this file's place (assets/).
-  var INDEX = "../search/search_index.json";
-  var early = null;
-
-  function prefetch() {
-    // Not from file:// (the offline export runs this in an iframe, which cannot fetch files).
-    if (typeof fetch !== "function" || !/^https?:$/.test(self.location.protocol)) return;
-    var abort = typeof AbortController === "function" ? new AbortController() : null;
-    early = { index: null, entries: null, abort: abort };
-    var started = early;
-    fetch(new URL(INDEX, self.location.href).href, abort ? { signal: abort.signal } : {})
-      .then(function (response) { return response.ok ? response.json() : null; })
-      .then(function (index) {
-        if (index === null || early !== started || !index.config || !Array.isArray(index.docs)) return;
-        started.entries = prepare(index);
-        started.index = index;
-      })
-      .catch(function () { /* SETUP brings the documents anyway */ });
-  }
-
-  function sameDocuments(a, b) {
-    if (a.config.separator !== b.config.separator || a.docs.length !== b.docs.length) return false;
-    for (var i = 0; i < a.docs.length; i++) {
-      var x = a.docs[i], y = b.docs[i];
-      if (x.location !== y.location || x.title !== y.title || x.text !== y.text) return false;
-      var xt = Array.isArray(x.tags) ? x.tags : [], yt = Array.isArray(y.tags) ? y.tags : [];
-      if (xt.length !== yt.length || xt.some(function (tag, j) { return tag !== yt[j]; })) return false;
-      if (x.boost !== y.boost) return false;
-    }
-    return true;
-  }
-
   function setup(data) {
     suggestions = !!(data.options && data.options.suggest);
-    var ready = early;
-    early = null;
-    if (ready !== null && ready.entries !== null && sameDocuments(ready.index, data)) {
-      entries = ready.entries;
-      return;
-    }
-    if (ready !== null && ready.abort) ready.abort.abort();
     entries = prepare(data);
   }
 
@@ -419,7 +376,7 @@
 
   /* ---- Results ---- */
 
-  function item(hit, terms) {
+  function item(hit, terms, detailed) {
     var doc = hit.entry.doc;
     var result = {};
     for (var key in doc) if (Object.prototype.hasOwnProperty.call(doc, key)) result[key] = doc[key];
@@ -434,7 +391,7 @@
     });
     var entry = hit.entry;
     result.title = highlight(doc.title, marks.title, [], entry.plain.title && entry.title);
-    result.text = highlight(doc.text, marks.text, [], entry.plain.text && entry.text);
+    result.text = detailed ? highlight(doc.text, marks.text, [], entry.plain.text && entry.text) : "";
     if (Array.isArray(doc.tags)) {
       result.tags = doc.tags.map(function (tag) { return highlight(tag, marks.tags, []); });
     }
@@ -478,11 +435,8 @@
     var groups = new Map();
     hits.forEach(function (hit) {
       var page = hit.entry.page;
-      if (!groups.has(page)) {
-        if (groups.size === MAX_GROUPS) return;
-        groups.set(page, []);
-      }
-      groups.get(page).push(item(hit, terms));
+      if (!groups.has(page)) groups.set(page, []);
+      groups.get(page).push(item(hit, terms, groups.size <= DETAILED_GROUPS));
     });
     // Every group holds its page, as Material's does; a page that did not match comes last.
     groups.forEach(function (items, page) {
@@ -535,5 +489,4 @@
     }
     postMessage(handle(event.data));
   });
-  prefetch();
 })();
