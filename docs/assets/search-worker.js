@@ -32,8 +32,9 @@
   var WEIGHT = { title: 10, tags: 4, text: 1 };
   // Documents with more of the terms come first: each found term adds more than all weights can.
   var PER_TERM = 1000;
-  // A pasted paragraph is not a query: terms past this many are ignored (keeps PER_TERM ahead).
-  var MAX_TERMS = 40;
+  // A pasted paragraph is not a query: terms past this many are ignored (each costs a scan of
+  // every document; 20 keeps a pasted abstract near 0.1 s at 20,000 documents).
+  var MAX_TERMS = 20;
   // Pages in a result shown with their text, best first; the rest carry their titles alone.
   // Material asks for a result at every keystroke and draws ten pages (more as the list is
   // scrolled); all 5,000 papers' texts for a first letter were 5 MB that the page took a third
@@ -62,6 +63,15 @@
   // Each character past ASCII, a surrogate pair as one (without the u flag: three times faster).
   var EACH_NON_ASCII = /[\ud800-\udbff][\udc00-\udfff]|[^\x00-\x7f]/g;
   var MARKS = /\p{M}/gu;
+  // Letters that Unicode does not decompose into a base letter and a mark, read as their base
+  // letters, as a reader types them ("lukasiewicz" finds "Łukasiewicz"); ligatures from PDFs too.
+  var BASE_LETTERS = {
+    "ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i", "ħ": "h", "ŧ": "t", "ŀ": "l",
+    "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th", "ﬀ": "ff", "ﬁ": "fi", "ﬂ": "fl", "ﬃ": "ffi", "ﬄ": "ffl",
+  };
+  var NOT_DECOMPOSED = /[łøđðıħŧŀßæœþﬀ-ﬄ]/g;
+  // A term of a query must hold a letter or a digit: "&" or "·" alone would match anywhere.
+  var WORDLIKE = /[\p{L}\p{N}]/u;
   // lunr's English stop words: Material does not report them as missing from a result.
   var STOP_WORDS = new Set((
     "a able about across after all almost also am among an and any are as at be because been but by can " +
@@ -111,7 +121,8 @@
   }
 
   function foldAs(character, form) {
-    return character.normalize(form).replace(MARKS, "").toLowerCase().replace(/\u03c2/g, "\u03c3");
+    return character.normalize(form).replace(MARKS, "").toLowerCase().replace(/\u03c2/g, "\u03c3")
+      .replace(NOT_DECOMPOSED, function (letter) { return BASE_LETTERS[letter]; });
   }
 
   function foldTracked(character) {
@@ -232,26 +243,35 @@
         part = part.slice(field[0].length);
       }
       part.split(separator).forEach(function (word) {
+        // Every term matches the start of words already: "mem*" is "mem"; "*ory" is looked up as "ory".
+        word = word.replace(/^\*+|\*+$/g, "");
         var key = word.toLowerCase();
         var folded = fold(word);
         var id = presence + ":" + fields.join(",") + ":" + folded;
-        if (!folded || seen.has(id) || terms.length >= MAX_TERMS) return;
+        if (!WORDLIKE.test(folded) || seen.has(id) || terms.length >= MAX_TERMS) return;
         seen.add(id);
         terms.push({ key: key, folded: folded, presence: presence, fields: fields });
       });
     });
-    return terms;
+    // As lunr's pipeline does, optional stop words do not count beside other words: in "offloading
+    // for the training", "for" and "the" would otherwise outrank the one paper on offloading.
+    var meaningful = terms.some(function (term) { return term.presence !== "prohibited" && !STOP_WORDS.has(term.folded); });
+    return meaningful
+      ? terms.filter(function (term) { return term.presence !== "optional" || !STOP_WORDS.has(term.folded); })
+      : terms;
   }
 
   // How well a term matches a field: 0, or from 1/2 (the start of a long word) to 1 (a whole word).
-  // Looks at a bounded number of places: a one-letter term occurs everywhere.
+  // Every place is looked at until a word starts with the term; then a bounded number of words
+  // more, for a whole word (a one-letter term starts words everywhere).
   function termScore(text, term) {
     var first = -1;
-    for (var at = text.indexOf(term), tries = 0; at >= 0 && tries < 64; at = text.indexOf(term, at + 1), tries++) {
+    for (var at = text.indexOf(term), words = 0; at >= 0 && words < 64; at = text.indexOf(term, at + 1)) {
       if (!startsWord(text, at)) continue;
       var end = wordEnd(text, at);
       if (end === at + term.length) return 1;
       if (first < 0) first = (0.5 * term.length) / (end - at);
+      words++;
     }
     return first < 0 ? 0 : 0.5 + first;
   }
@@ -329,7 +349,8 @@
   }
 
   // The run with the start of each word that starts with a term wrapped in <mark> (the longest
-  // term's, where several start one word); found[i], if unset, gets the word that term i started.
+  // term's, where several start one word); found[i], if unset, gets the first word that term i
+  // started ({word, start}: the whole word and its marked start, as the document spells them).
   function markRun(run, folded, terms, found) {
     var text = folded.text;
     var spans = [];
@@ -337,10 +358,11 @@
       var term = terms[i];
       for (var at = text.indexOf(term); at >= 0; at = text.indexOf(term, at + 1)) {
         if (!startsWord(text, at)) continue;
-        spans.push(runSpan(folded, at, at + term.length));
+        var span = runSpan(folded, at, at + term.length);
+        spans.push(span);
         if (found[i] === undefined) {
           var word = runSpan(folded, at, wordEnd(text, at));
-          found[i] = run.slice(word[0], word[1]).replace(ENTITY, decodeEntity).toLowerCase();
+          found[i] = { word: spelled(run, word), start: spelled(run, span) };
         }
       }
     }
@@ -353,6 +375,10 @@
       last = span[1];
     });
     return out + run.slice(last);
+  }
+
+  function spelled(run, span) {
+    return run.slice(span[0], span[1]).replace(ENTITY, decodeEntity).toLowerCase();
   }
 
   // The HTML with its matches marked, in the text between its tags only; `plain`, if given, is
@@ -376,28 +402,52 @@
 
   /* ---- Results ---- */
 
+  // A hit as Material's result list draws it. Past the first pages (not `detailed`), its title and
+  // tags as they are and no text: Material draws those only if the list is scrolled that far.
   function item(hit, terms, detailed) {
     var doc = hit.entry.doc;
+    var entry = hit.entry;
     var result = {};
     for (var key in doc) if (Object.prototype.hasOwnProperty.call(doc, key)) result[key] = doc[key];
-    var found = {};
     var marks = { title: [], tags: [], text: [] };
+    var owners = { title: [], tags: [], text: [] };
+    terms.forEach(function (term, index) {
+      // A term is marked wherever it starts a word, in every field it may be looked for in.
+      if (term.presence === "prohibited" || hit.fields[index] === null) return;
+      term.fields.forEach(function (name) {
+        marks[name].push(term.folded);
+        owners[name].push(index);
+      });
+    });
+    // By term: the start of a word it matched, as the document spells it.
+    var starts = [];
+    function marked(name, html, plain) {
+      var found = [];
+      var out = highlight(html, marks[name], found, plain);
+      found.forEach(function (match, j) {
+        if (match && starts[owners[name][j]] === undefined) starts[owners[name][j]] = match.start;
+      });
+      return out;
+    }
+    if (detailed) {
+      result.title = marked("title", doc.title, entry.plain.title && entry.title);
+      result.text = marked("text", doc.text, entry.plain.text && entry.text);
+      if (Array.isArray(doc.tags)) result.tags = doc.tags.map(function (tag) { return marked("tags", tag); });
+    } else {
+      result.text = "";
+    }
+    // Material's page highlights these words when the result is opened (?h=), as they are written:
+    // a term typed without its accents is given as the document spells it.
+    var found = {};
     terms.forEach(function (term, index) {
       if (term.presence === "prohibited") return;
-      var field = hit.fields[index];
-      found[term.key] = found[term.key] || field !== null;
-      // A term is marked wherever it starts a word, in every field it may be looked for in.
-      if (field !== null) term.fields.forEach(function (name) { marks[name].push(term.folded); });
+      var matched = hit.fields[index] !== null;
+      var word = matched && starts[index] !== undefined ? starts[index] : term.key;
+      found[word] = found[word] || matched;
     });
-    var entry = hit.entry;
-    result.title = highlight(doc.title, marks.title, [], entry.plain.title && entry.title);
-    result.text = detailed ? highlight(doc.text, marks.text, [], entry.plain.text && entry.text) : "";
-    if (Array.isArray(doc.tags)) {
-      result.tags = doc.tags.map(function (tag) { return highlight(tag, marks.tags, []); });
-    }
     // Material does not report stop words as missing.
-    Object.keys(found).forEach(function (key) {
-      if (!found[key] && STOP_WORDS.has(key)) delete found[key];
+    Object.keys(found).forEach(function (word) {
+      if (!found[word] && STOP_WORDS.has(word)) delete found[word];
     });
     result.score = hit.score;
     result.terms = found;
@@ -415,7 +465,11 @@
       if (!folded.every(function (term) { return termScore(title, term) > 0; })) continue;
       var found = [];
       highlight(hits[i].entry.doc.title, folded, found);
-      return found.filter(function (word) { return typeof word === "string"; });
+      // Material offers a word only if it starts with what was typed: "angs" is completed as
+      // "angstrom", which finds "Ångström" too.
+      return found.map(function (match, j) {
+        return match === undefined ? undefined : match.word.indexOf(wanted[j].key) === 0 ? match.word : fold(match.word);
+      }).filter(function (word) { return typeof word === "string"; });
     }
     return [];
   }
@@ -435,21 +489,26 @@
     var groups = new Map();
     hits.forEach(function (hit) {
       var page = hit.entry.page;
-      if (!groups.has(page)) groups.set(page, []);
-      groups.get(page).push(item(hit, terms, groups.size <= DETAILED_GROUPS));
+      // A page's place in the result is that of its best hit; its other hits follow in its group.
+      if (!groups.has(page)) groups.set(page, { detailed: groups.size < DETAILED_GROUPS, items: [] });
+      var group = groups.get(page);
+      group.items.push(item(hit, terms, group.detailed));
     });
     // Every group holds its page, as Material's does; a page that did not match comes last.
-    groups.forEach(function (items, page) {
+    var items = [];
+    groups.forEach(function (group, page) {
       var doc = entries[page].doc;
-      if (!items.some(function (one) { return one.location === doc.location; })) {
+      if (!group.items.some(function (one) { return one.location === doc.location; })) {
         var copy = {};
         for (var key in doc) if (Object.prototype.hasOwnProperty.call(doc, key)) copy[key] = doc[key];
+        if (!group.detailed) copy.text = "";
         copy.score = 0;
         copy.terms = {};
-        items.push(copy);
+        group.items.push(copy);
       }
+      items.push(group.items);
     });
-    var result = { items: Array.from(groups.values()) };
+    var result = { items: items };
     if (suggestions) result.suggest = suggest(hits, terms);
     return result;
   }
