@@ -153,7 +153,8 @@ def _load(
     """The digest of every file read (by display path), the catalog, and the warnings.
 
     The files' texts and parsed data are let go once the catalog is built: at 20,000 records
-    they are a few hundred megabytes the rest of the run has no use for.
+    they are a few hundred megabytes the rest of the run has no use for. Only ``checked``, a
+    server's memory of its records for its next run, keeps them.
     """
     from .validate import load_and_validate
 
