@@ -74,6 +74,12 @@ _session = _Session()
 _paper_bodies: dict[str, str] = {}
 # Each paper page's title and tags as last built, kept across rebuilds (see _retitled).
 _built_listings: dict[str, tuple[Any, Any]] = {}
+# Under serve --dirty, each paper page's tags as the tags plugin linked them when it last read the Tags
+# page, with the page's tags then (see on_page_context); and the context of each page being drawn.
+_tag_links: dict[str, tuple[tuple[Any, ...], list[Any]]] = {}
+_drawn: dict[str, dict[str, Any]] = {}
+# Where Material's tags partial finds a page's tags (the tags plugin's tags_name_variable, by default).
+TAGS_VARIABLE = "tags"
 # How a paper page's body starts and ends (generator/templates/paper.md.j2).
 PAPER_BODY = ('<div class="pl-paper">', "</div>")
 # Drawings of the nav that paper pages share, by the key on_page_context gives them; emptied for each build.
@@ -288,6 +294,8 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
         _built_listings[page.file.src_uri] = _listing_of(page.meta)
         # The generator wrote this paper's search document (on_post_build adds it): parsing the page is not needed.
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
+        if _session.dirty:
+            _keep_tag_links(page, context)
     if page.parent is None and isinstance(listing, str):
         found = next((item for item in nav.pages if item.file.src_uri == listing), None)
         if found is not None and found.parent is not None:
@@ -299,6 +307,31 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
             # page's folder, and the same section is open. Its pages are not in the nav, so none is current.
             context["pl_nav_key"] = (listing, page.url.count("/"))
     return context
+
+
+def _keep_tag_links(page: Page, context: dict[str, Any]) -> None:
+    """Give a paper page rebuilt under serve --dirty its tags' links, which the tags plugin would leave out.
+
+    The tags plugin links a page's tags to the Tags page only in a build that reads that page,
+    which a dirty rebuild after a summary edit does not. The links of the last build that did
+    are right for the same tags (a change of tags rebuilds every page: see on_config). This runs
+    before the tags plugin, which keeps a page's tags when they are set; on_post_page reads back
+    the ones it drew.
+    """
+    src_uri = page.file.src_uri
+    remembered = _tag_links.get(src_uri)
+    if remembered is not None and remembered[0] == tuple(page.meta.get("tags") or ()):
+        context[TAGS_VARIABLE] = remembered[1]
+    _drawn[src_uri] = context
+
+
+def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
+    """Remember a paper page's tags as the tags plugin linked them (see _keep_tag_links)."""
+    context = _drawn.pop(page.file.src_uri, None)
+    references = context.get(TAGS_VARIABLE) if context is not None else None
+    if references and all(reference.url for reference in references):
+        _tag_links[page.file.src_uri] = (tuple(page.meta.get("tags") or ()), references)
+    return output
 
 
 # After the search plugin writes its index, and before the offline plugin copies it for file:// (-100).

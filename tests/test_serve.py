@@ -184,6 +184,15 @@ def test_a_dirty_rebuild_shows_an_edit_everywhere_and_drops_a_removed_paper(proj
     assert "Aborted" not in log.read_text("utf-8")
     assert '<meta name="pl-edited">' in (_page(address) or "")
 
+    # A summary edit rebuilds the page alone, without the Tags page: its tags keep their links there.
+    tagged = project / "entries" / "papers" / "teraio.yaml"
+    tagged_page = f"{site}{routes.url(routes.paper('teraio'))}"
+    assert "tags:" in tagged.read_text("utf-8")
+    tagged.write_text(tagged.read_text("utf-8").replace("summary: ", "summary: Dirtied. ", 1), "utf-8")
+    _wait(lambda: "Dirtied." in (_page(tagged_page) or ""), server, log, "the summary edit")
+    html = _page(tagged_page) or ""
+    assert '<span class="md-tag' not in html and html.count('class="md-tag"') == 2, html[html.find("md-tags") :][:600]
+
     gone = project / "entries" / "papers" / "teraio.yaml"
     gone.unlink()
     gone_page = f"{site}{routes.url(routes.paper('teraio'))}"
