@@ -34,6 +34,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from .offline import QUIET_MKDOCS
+from .routes import SEARCH_INDEX
 
 # The data blocks the templates embed: the theme's configuration and the project's page data.
 DATA_BLOCK_IDS = frozenset({"__config", "pl-explorer-data", "pl-authors-data"})
@@ -209,10 +210,6 @@ def audit_site(
     if index.is_file():
         findings.extend(audit_search_index(index.read_text(encoding="utf-8")))
     return findings
-
-
-# Material's search shows each document's title and text as HTML in its results.
-SEARCH_INDEX = "search/search_index.json"
 
 
 def audit_search_index(text: str) -> list[LiveMarkup]:

@@ -38,7 +38,7 @@ from mkdocs.utils.meta import get_data
 
 from generator.build import Project, generate, release_caches, watched_sources
 from generator.findings import DataError, errors_in, format_findings
-from generator.routes import DOCS_DIR, MKDOCS_YML, SEARCH_DOCS, kind
+from generator.routes import DOCS_DIR, MKDOCS_YML, SEARCH_DOCS, SEARCH_INDEX, kind
 from generator.text import counted
 from generator.write import WriteError
 
@@ -338,7 +338,7 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 @event_priority(-90)
 def on_post_build(config: MkDocsConfig) -> None:
     """Add the papers' search documents, which the generator wrote, to Material's search index."""
-    index_file = Path(config.site_dir) / "search" / "search_index.json"
+    index_file = Path(config.site_dir) / SEARCH_INDEX
     documents_file = Path(config.docs_dir) / SEARCH_DOCS
     if not index_file.is_file() or not documents_file.is_file():
         return

@@ -40,6 +40,8 @@ CSV = "papers.csv"
 FEED = "feed.xml"
 # The papers' search documents, which the MkDocs hook adds to Material's index (not published itself).
 SEARCH_DOCS = "papers-search.json"
+# In the built site: Material's search index, whose entries' locations are relative to the site's root.
+SEARCH_INDEX = "search/search_index.json"
 
 _PAPER = "papers/{paper}.md"
 _SECTION = "sections/{section}/index.md"

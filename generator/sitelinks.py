@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import SplitResult, parse_qs, quote, unquote, urljoin, urlsplit
 
 from .model import SiteSettings
+from .routes import SEARCH_INDEX
 from .yamlio import load_site_config
 
 URL_ATTRIBUTES = ("href", "xlink:href", "src", "srcset", "action", "formaction", "poster", "data")
@@ -40,8 +41,6 @@ URL_ATTRIBUTES = ("href", "xlink:href", "src", "srcset", "action", "formaction",
 LINK_TEMPLATE_ID = "pl-link-template"
 EXPLORER_DATA_ID = "pl-explorer-data"
 AUTHORS_DATA_ID = "pl-authors-data"
-# Material's search reads it; each entry's location is relative to the site's root.
-SEARCH_INDEX = "search/search_index.json"
 # Offline pages get addresses in a folder of their own, so that `..` past the export's root shows.
 _EXPORT_ROOT = "/__export__/"
 # Used when no site_url is known: a reserved name (RFC 2606) that no real link points at.
