@@ -43,7 +43,7 @@ _MKDOCS_YML = "mkdocs.yml"
 _CODE = "<code>"
 
 
-def _file_digest(path: str) -> str | None:
+def file_digest(path: str) -> str | None:
     """The file's SHA-256, or None when it cannot be read (the full run then says why)."""
     try:
         with open(path, "rb") as stream:
@@ -65,7 +65,7 @@ def code_digest() -> str:
         folders[:] = sorted(name for name in folders if name != "__pycache__")
         for name in sorted(files):
             path = os.path.join(folder, name)
-            digest.update(f"{os.path.relpath(path, package)}\0{_file_digest(path)}\0".encode())
+            digest.update(f"{os.path.relpath(path, package)}\0{file_digest(path)}\0".encode())
     digest.update(sys.version.encode())
     # Installed packages only, by name: the CLI and MkDocs' hook see different search paths
     # (the working folder, the script's), which must not make their caches differ.
@@ -99,7 +99,7 @@ def input_digests(root: Path) -> dict[str, str] | None:
                 return None
             if entry.is_dir():
                 pending.append(relative)
-            elif entry.is_file() and (digest := _file_digest(entry.path)) is not None:
+            elif entry.is_file() and (digest := file_digest(entry.path)) is not None:
                 digests[relative] = digest
             else:
                 return None
@@ -109,7 +109,7 @@ def input_digests(root: Path) -> dict[str, str] | None:
         return digests
     except OSError:
         return None
-    if not stat.S_ISREG(mode) or (digest := _file_digest(os.path.join(root, _MKDOCS_YML))) is None:
+    if not stat.S_ISREG(mode) or (digest := file_digest(os.path.join(root, _MKDOCS_YML))) is None:
         return None
     digests[_MKDOCS_YML] = digest
     return digests
@@ -171,7 +171,7 @@ def remember(
         if state is None:
             return
         # The manifest is read back: sync_outputs wrote it, and only it knows its text.
-        digest = _file_digest(os.path.join(root, relative)) if content is None else content
+        digest = file_digest(os.path.join(root, relative)) if content is None else content
         if digest is None:
             return
         files[relative] = [*state, digest]
@@ -238,7 +238,7 @@ def _outputs_unchanged(root: Path, manifest: Any, outputs: Any) -> bool:
             or not isinstance(recorded, list)
             or len(recorded) != 5
             or _file_state(os.path.join(root, relative)) != recorded[:4]
-            or _file_digest(os.path.join(root, relative)) != recorded[4]
+            or file_digest(os.path.join(root, relative)) != recorded[4]
         ):
             return False
     try:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterator
@@ -24,6 +23,7 @@ import fastjsonschema
 if TYPE_CHECKING:
     import jsonschema
 
+from .cache import file_digest, text_digest
 from .escape import CODE_SPAN, is_safe_url
 from .findings import Finding, Rule
 from .identity import normalised_title, paper_ids_of, titles_compatible
@@ -919,7 +919,7 @@ class CheckedRecords:
     """
 
     rules: RecordRules | None = None
-    by_file: dict[tuple[Path, bytes], CheckedRecord] = field(default_factory=dict)
+    by_file: dict[tuple[Path, str], CheckedRecord] = field(default_factory=dict)
 
     def check_all(
         self, paths: list[Path], rules: RecordRules | None, check: Callable[[Path], CheckedRecord], workers: int | None
@@ -927,32 +927,21 @@ class CheckedRecords:
         """``check`` for each of ``paths``, or what it gave for the same bytes last time; remembered for next time."""
         if rules != self.rules:
             self.rules, self.by_file = rules, {}
-        keys = [_file_key(path) for path in paths]
+        keys = [(path, digest) if (digest := file_digest(str(path))) is not None else None for path in paths]
         missing = [path for path, key in zip(paths, keys, strict=True) if key is None or key not in self.by_file]
         fresh = iter(fork_map(check, missing, workers))
         results: list[CheckedRecord] = []
-        kept: dict[tuple[Path, bytes], CheckedRecord] = {}
+        kept: dict[tuple[Path, str], CheckedRecord] = {}
         for key in keys:
             result = self.by_file[key] if key is not None and key in self.by_file else next(fresh)
             document = result[0]
             # Kept only if what was parsed is what was hashed: the file may have been edited in between.
-            if key is not None and document is not None and _text_key(document) == key[1]:
+            if key is not None and document is not None and text_digest(document.text) == key[1]:
                 kept[key] = result
             results.append(result)
         # Only this run's files: a server's memory does not grow with each edit.
         self.by_file = kept
         return results
-
-
-def _file_key(path: Path) -> tuple[Path, bytes] | None:
-    try:
-        return path, hashlib.sha256(path.read_bytes()).digest()
-    except OSError:
-        return None
-
-
-def _text_key(document: Document) -> bytes:
-    return hashlib.sha256(document.text.encode("utf-8")).digest()
 
 
 def load_and_validate(
