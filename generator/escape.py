@@ -275,8 +275,9 @@ def record_html(text: str) -> str:
     return _sanitiser().clean(rendered).strip().translate(_INERT_IN_MARKDOWN)
 
 
-# Tags that end a line of text on the page, and tags within a line ("**support**." reads "support.").
-_BLOCK_TAGS = re.compile(r"</?(?:p|br|li|ul|ol|blockquote|pre|h[1-6]|hr|table|thead|tbody|tr|td|th|div)\b[^>]*>")
+# Of RECORD_TAGS, those that end a line of text on the page; the others sit within a line
+# ("**support**." reads "support.").
+_BLOCK_TAGS = re.compile(r"</?(?:p|br|ul|ol|li)\b[^>]*>")
 _TAGS = re.compile(r"<[^>]*>")
 
 

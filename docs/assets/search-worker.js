@@ -402,13 +402,19 @@
 
   /* ---- Results ---- */
 
+  // A document's own fields, in a new object to change.
+  function copyOf(doc) {
+    var copy = {};
+    for (var key in doc) if (Object.prototype.hasOwnProperty.call(doc, key)) copy[key] = doc[key];
+    return copy;
+  }
+
   // A hit as Material's result list draws it. Past the first pages (not `detailed`), its title and
   // tags as they are and no text: Material draws those only if the list is scrolled that far.
   function item(hit, terms, detailed) {
     var doc = hit.entry.doc;
     var entry = hit.entry;
-    var result = {};
-    for (var key in doc) if (Object.prototype.hasOwnProperty.call(doc, key)) result[key] = doc[key];
+    var result = copyOf(doc);
     var marks = { title: [], tags: [], text: [] };
     var owners = { title: [], tags: [], text: [] };
     terms.forEach(function (term, index) {
@@ -499,8 +505,7 @@
     groups.forEach(function (group, page) {
       var doc = entries[page].doc;
       if (!group.items.some(function (one) { return one.location === doc.location; })) {
-        var copy = {};
-        for (var key in doc) if (Object.prototype.hasOwnProperty.call(doc, key)) copy[key] = doc[key];
+        var copy = copyOf(doc);
         if (!group.detailed) copy.text = "";
         copy.score = 0;
         copy.terms = {};
