@@ -204,8 +204,8 @@ def code_fence(text: str) -> str:
 
 
 # Words of each summary in the search index: the whole of most curated summaries (their median is
-# about 50 words), and a bound on the index, which Material's search worker builds in the browser, at
-# about 7 µs a word, before the first result (docs/performance.md).
+# about 50 words), and a bound on the index every visitor downloads and the page parses before the
+# first result (5.4 MB at 5,000 papers; docs/performance.md).
 SEARCH_SUMMARY_WORDS = 60
 
 
