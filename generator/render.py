@@ -59,6 +59,9 @@ class Output:
     paths: tuple[str, ...]
     # Their texts, in the order of ``paths``.
     render: Callable[[], tuple[str, ...]]
+    # Whether it draws on every paper (the README, the exports): rendered first, so that no
+    # process is left rendering one of these alone at the end while the others wait.
+    whole_list: bool = False
 
 
 def _page(template: Template, **context: Any) -> Callable[[], tuple[str, ...]]:
@@ -85,14 +88,15 @@ def plan_outputs(catalog: Catalog, warnings: list[Finding], *, workers: int | No
         records = [paper_record(paper, catalog) for paper in catalog.papers]
         return papers_json(catalog, records), papers_csv(records)
 
-    outputs.append(Output((routes.in_docs(routes.JSON), routes.in_docs(routes.CSV)), exports))
-    outputs.append(Output((routes.in_docs(routes.SEARCH_DOCS),), lambda: (search_documents(catalog),)))
-    outputs.append(Output((routes.README,), _page(env.get_template("readme.md.j2"), **common)))
+    outputs.append(Output((routes.in_docs(routes.JSON), routes.in_docs(routes.CSV)), exports, whole_list=True))
+    outputs.append(Output((routes.in_docs(routes.SEARCH_DOCS),), lambda: (search_documents(catalog),), whole_list=True))
+    outputs.append(Output((routes.README,), _page(env.get_template("readme.md.j2"), **common), whole_list=True))
     # A collection's lists, each in the curator's format at its own file.
     list_template = env.get_template("list_markdown.md.j2")
     for paper_list in catalog.collection_lists:
         if paper_list.id and paper_list.output:
-            outputs.append(Output((paper_list.output,), _page(list_template, **common, paper_list=paper_list)))
+            page = _page(list_template, **common, paper_list=paper_list)
+            outputs.append(Output((paper_list.output,), page, whole_list=True))
     fields = schema_fields(schema(PAPER), catalog.is_collection)
     contributing = _page(env.get_template("contributing.md.j2"), **common, fields=fields)
     outputs.append(Output((routes.CONTRIBUTING, routes.in_docs(routes.CONTRIBUTING_PAGE)), lambda: contributing() * 2))
@@ -135,8 +139,9 @@ class Rendering:
                 if owners[path] == (index, position)
             ]
 
-        done = fork_map(one, range(len(self.outputs)), self.workers)
-        return {path: result for results in done for path, result in results}
+        order = sorted(range(len(self.outputs)), key=lambda index: not self.outputs[index].whole_list)
+        done = dict(zip(order, fork_map(one, order, self.workers), strict=True))
+        return {path: result for index in range(len(self.outputs)) for path, result in done[index]}
 
 
 def render_all(catalog: Catalog, warnings: list[Finding], *, workers: int | None = None) -> dict[str, str]:

@@ -18,6 +18,7 @@ from generator.build import MANIFEST, Project, generate, load_catalog
 from generator.findings import DataError
 from generator.parallel import WorkerError, can_fork, fork_map
 from generator.related import related_papers
+from generator.render import Rendering, plan_outputs
 from generator.write import WriteError
 from helpers import assert_write_error_reported, copy_project, generator, single_list_project
 
@@ -150,3 +151,14 @@ def test_the_command_line_takes_a_number_of_workers(project: Path):
     assert "wrote" in generator(project, "build", "--workers", "2").stdout
     refused = generator(project, "build", "--workers", "0", check=False)
     assert refused.returncode == 2 and "'0' is not a whole number above 0" in refused.stderr
+
+
+def test_outputs_drawing_on_every_paper_are_rendered_first_and_reported_in_plan_order(tmp_path: Path):
+    """A process left rendering the README alone at the end would keep the others waiting."""
+    catalog, warnings = load_catalog(Project(copy_project(tmp_path)), workers=1)
+    rendering = Rendering(plan_outputs(catalog, warnings), workers=1)
+    handled: list[str] = []
+    results = rendering.each(lambda path, text: handled.append(path))
+    whole_list = {"README.md", "docs/papers.json", "docs/papers.csv", "docs/papers-search.json"}
+    assert set(handled[: len(whole_list)]) == whole_list
+    assert list(results) == rendering.paths()
