@@ -377,8 +377,12 @@ def load_document(path: Path, base: Path) -> Document:
 
 
 def _error_mark(error: yaml.MarkedYAMLError) -> yaml.Mark | None:
-    """Where a syntax error is: where the parser gave up, or, for a line that is not 'key: value', that line."""
-    if "simple key" in (error.context or "") and error.context_mark:
+    """Where a syntax error is: where the parser gave up; for a line that is not 'key: value', that line;
+    for a list or mapping in brackets that is never closed, its opening bracket (the parser gives up only
+    at the line after, which the writer did not get wrong)."""
+    context = error.context or ""
+    unclosed = "flow" in context and "did not find expected" in (error.problem or "")
+    if ("simple key" in context or unclosed) and error.context_mark:
         return error.context_mark
     return error.problem_mark or error.context_mark
 

@@ -65,7 +65,17 @@ MISTAKES = {
         4,
         "**bold** at the start of a value is one too",
     ),
-    "unclosed list": (START + "tags: [memory, stability\n", 4, "must end with ']'"),
+    "unclosed list": (START + "tags: [memory, stability\n", 3, "must end with ']'"),
+    "unclosed list before the next key": (
+        START + "tags: [memory, stability\nsummary: One line\n",
+        3,
+        "must end with ']'",
+    ),
+    "unclosed mapping before the next key": (
+        START + "links: {arxiv: https://arxiv.org/abs/2501.00001\nsummary: One line\n",
+        3,
+        "must end with '}'",
+    ),
     "value starting with a backtick": (START + "summary: `code` first\n", 3, "put the whole value in quotes"),
     "line that is not a key": (
         START + "summary: One line\nand the next\n",
