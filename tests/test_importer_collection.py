@@ -368,7 +368,7 @@ def test_an_unreadable_record_stops_the_import_before_anything_is_written(projec
     before = _snapshot(project / "entries")
     result = generator(project, "import-markdown", str(LISTS / "rl.md"), "--list", "rl", check=False)
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert "entries/papers/broken.yaml:2:1: error: YAML syntax" in result.stderr
+    assert "entries/papers/broken.yaml:1:8: error: YAML syntax" in result.stderr
     assert _snapshot(project / "entries") == before
     with pytest.raises(DataError):
         plan_import(project / "entries", _read("rl.md"), "rl.md", "rl", ADDED)
