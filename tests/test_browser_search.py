@@ -14,6 +14,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import yaml
@@ -466,3 +467,19 @@ def test_without_the_papers_documents_the_other_pages_are_still_searched(context
     assert not [result for result in _search(page, UNTOUCHED_TITLE) if "papers/" in result["href"]]
     assert [warning for warning in warnings if "papers' documents could not be read" in warning], warnings
     page.close()
+
+
+def test_a_link_to_an_offline_page_cannot_name_papers_for_the_worker(context, search_sites):
+    """Under file:// the shim runs the worker in an iframe that has the page's location, whose query string any
+    link sets: the worker must fetch nothing it names (Material inserts the documents' titles as HTML)."""
+    page = context.new_page()
+    watcher = Watched(page, site_prefix(search_sites["offline"], "offline"))
+    elsewhere = search_sites["hosted"] + url(SEARCH_DOCS)
+    watcher.goto(page_url(search_sites, "offline", "") + "?" + urlencode({"papers": elsewhere}))
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").wait_for(state="visible")
+    page.wait_for_function(f"(text) => {META} === text", arg=PLACEHOLDER)
+    results = _search(page, UNTOUCHED_TITLE)
+    page.close()
+    assert results and _paper(results[0]) == UNTOUCHED, results[:3]
+    assert watcher.foreign == [] and watcher.errors == [], (watcher.foreign, watcher.errors)
