@@ -41,6 +41,7 @@ from generator.build import MANIFEST
 from generator.offline import QUIET_MKDOCS
 from generator.routes import MKDOCS_YML
 from generator.sitelinks import site_url_of
+from generator.sitesearch import search_bytes
 
 REPO = Path(__file__).resolve().parents[1]
 WORDS = tuple(
@@ -283,7 +284,7 @@ class PlainSite:
 
     build: float
     build_mb: float
-    index_bytes: int
+    index_bytes: int  # the search index and, on the hosted site, the papers' search documents beside it
     waits: dict[str, float] | None = None
 
 
@@ -315,7 +316,7 @@ def measure_plain(records: Path, work: Path, query: str | None, repeat: int) -> 
     result = PlainSite(
         build=min(seconds for seconds, _ in builds),
         build_mb=max(mb for _, mb in builds),
-        index_bytes=(site / "search" / "search_index.json").stat().st_size,
+        index_bytes=search_bytes(site),
     )
     if query:
         result.waits = browser.measure_search(site, query)
@@ -341,7 +342,7 @@ class Measurement:
     page_timings: dict
     site_bytes: int
     record_bytes: int
-    index_bytes: int
+    index_bytes: int  # the search index and, on the hosted site, the papers' search documents beside it
     paper_page_bytes: float
     explorer_gz_bytes: int
     waits: dict[str, float] | None = None
@@ -451,7 +452,7 @@ def _measure(
         page_timings=page_timings,
         site_bytes=folder_size(site),
         record_bytes=folder_size(root / "entries" / "papers"),
-        index_bytes=(site / "search" / "search_index.json").stat().st_size,
+        index_bytes=search_bytes(site),
         paper_page_bytes=sum(page.stat().st_size for page in pages) / max(len(pages), 1),
         explorer_gz_bytes=browser.explorer_payload_bytes(site),
         floor=floor,

@@ -16,12 +16,15 @@ Everything else is a finding: any other ``<script>``, ``<style>``, frame, object
 or ``<base>``, a refreshing ``<meta>``, any ``on…`` attribute, any ``style`` attribute
 but the tables' column alignment, and a ``javascript:``, ``vbscript:`` or ``data:``
 URL in a link or source attribute.
+
+The titles, texts and tags of the site's search documents (the index's, and on the hosted
+site the papers' beside it: see generator/sitesearch.py) are audited as HTML too: Material's
+result list inserts them as such.
 """
 
 from __future__ import annotations
 
 import html
-import json
 import os
 import re
 import subprocess
@@ -35,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 from .offline import QUIET_MKDOCS
 from .routes import SEARCH_INDEX
+from .sitesearch import documents_in, search_files
 
 # The data blocks the templates embed: the theme's configuration and the project's page data.
 DATA_BLOCK_IDS = frozenset({"__config", "pl-explorer-data", "pl-authors-data"})
@@ -206,22 +210,25 @@ def audit_site(
                 stylesheets=stylesheets,
             )
         )
-    index = site / SEARCH_INDEX
-    if index.is_file():
-        findings.extend(audit_search_index(index.read_text(encoding="utf-8")))
+    for name in search_files(site):
+        findings.extend(audit_search_index((site / name).read_text(encoding="utf-8"), name))
     return findings
 
 
-def audit_search_index(text: str) -> list[LiveMarkup]:
-    """Live markup in the titles and texts of a Material search index, which its results insert as HTML."""
+def audit_search_index(text: str, name: str = SEARCH_INDEX) -> list[LiveMarkup]:
+    """Live markup in the titles, texts and tags of a search file (``name``, one of SEARCH_FILES).
+
+    Material's result list inserts them as HTML, whichever file the site's search worker read them from.
+    """
     try:
-        documents = json.loads(text).get("docs", [])
-    except (ValueError, AttributeError):
-        return [LiveMarkup(SEARCH_INDEX, 1, "not a search index Material could read")]
+        documents = documents_in(name, text)
+    except ValueError as error:
+        return [LiveMarkup(name, 1, f"not search documents Material could read ({error})")]
     findings: list[LiveMarkup] = []
     for number, document in enumerate(documents, start=1):
-        fragments = [document.get(field, "") for field in ("title", "text")] + list(document.get("tags", []))
-        where = f"{SEARCH_INDEX} (document {number}, {document.get('location', '')})"
+        tags = document.get("tags", [])
+        fragments = [document.get("title", ""), document.get("text", ""), *(tags if isinstance(tags, list) else [tags])]
+        where = f"{name} (document {number}, {document.get('location', '')})"
         for fragment in fragments:
             findings.extend(audit_html(str(fragment), where))
     return findings

@@ -22,15 +22,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlencode
 
 from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, PrefixLoader
 from jinja2.bccache import Bucket
 from markupsafe import Markup
+from material.plugins.offline.plugin import OfflinePlugin
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import event_priority
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import Files, InclusionLevel
 from mkdocs.structure.nav import Navigation
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler, clean_directory
@@ -38,7 +40,7 @@ from mkdocs.utils.meta import get_data
 
 from generator.build import Project, generate, release_caches, watched_sources
 from generator.findings import DataError, errors_in, format_findings
-from generator.routes import DOCS_DIR, MKDOCS_YML, SEARCH_DOCS, SEARCH_INDEX, kind
+from generator.routes import DOCS_DIR, MKDOCS_YML, SEARCH_DOCS, SEARCH_INDEX, SEARCH_WORKER, kind, relative
 from generator.text import counted
 from generator.write import WriteError
 
@@ -82,6 +84,8 @@ _drawn: dict[str, dict[str, Any]] = {}
 TAGS_VARIABLE = "tags"
 # How a paper page's body starts and ends (generator/templates/paper.md.j2).
 PAPER_BODY = ('<div class="pl-paper">', "</div>")
+# The search worker's parameter that names the papers' search documents (docs/assets/search-worker.js reads it).
+SEARCH_WORKER_PAPERS = "papers"
 # Drawings of the nav that paper pages share, by the key on_page_context gives them; emptied for each build.
 _shared_nav: dict[Any, Markup] = {}
 
@@ -222,12 +226,49 @@ def _theme_base_loader(theme_dirs: list[str]) -> PrefixLoader:
     return PrefixLoader({THEME_BASE_PREFIX: FileSystemLoader(str(folder))})
 
 
+def _papers_apart(config: MkDocsConfig) -> bool:
+    """Whether the papers' search documents are published apart from Material's index, for the site's worker to fetch.
+
+    So they are on the hosted site: the page then downloads and parses a small index on its main
+    thread, while the worker fetches the papers' documents in parallel. Not in the offline export,
+    whose pages cannot fetch from file://: there Material reads the index from a script, and the
+    papers are in it.
+    """
+    return not any(isinstance(plugin, OfflinePlugin) and plugin.config.enabled for plugin in config.plugins.values())
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    """Publish the papers' search documents in a hosted build, and leave them out of the offline export.
+
+    Whatever mkdocs.yml's exclude_docs says of the file: tools that run no hooks (Zensical) have no use for it.
+    """
+    papers = files.get_file_from_path(SEARCH_DOCS)
+    if papers is not None:
+        papers.inclusion = InclusionLevel.NOT_IN_NAV if _papers_apart(config) else InclusionLevel.EXCLUDED
+    return files
+
+
+def _search_worker_query(config: MkDocsConfig, files: Files) -> str:
+    """The query string that gives the site's search worker the address of the papers' documents, if published.
+
+    The address is relative to the worker's script, which resolves it against its own location
+    (the parameter's name is the worker's: docs/assets/search-worker.js).
+    """
+    papers = files.get_file_from_path(SEARCH_DOCS)
+    if papers is None or not _papers_apart(config):
+        return ""
+    return urlencode({SEARCH_WORKER_PAPERS: relative(SEARCH_WORKER, papers.url)})
+
+
 def on_env(env: Environment, config: MkDocsConfig, files: Files) -> Environment:
     """Offer the theme the shared nav drawings (generator/theme_mkdocs/partials/nav.html), fresh for this build,
-    and Material's base.html to generator/theme_mkdocs/base.html, which extends it (to start the site's search worker).
+    Material's base.html to generator/theme_mkdocs/base.html, which extends it (to start the site's search worker),
+    and the worker's address and query string.
     """
     _shared_nav.clear()
     env.globals["pl_cached"] = _shared_drawing
+    env.globals["pl_search_worker"] = SEARCH_WORKER
+    env.globals["pl_search_worker_query"] = _search_worker_query(config, files)
     env.loader = ChoiceLoader([*([env.loader] if env.loader else []), _theme_base_loader(config.theme.dirs)])
     # MkDocs makes the environment anew for each build; within one, Jinja need not look at each
     # template file again on every include (tens of thousands of times at a conference's size).
@@ -292,7 +333,7 @@ def on_page_context(context: dict[str, Any], page: Page, config: MkDocsConfig, n
     listing = page.meta.get("listed_under")
     if kind(page.file.src_uri) == "paper":
         _built_listings[page.file.src_uri] = _listing_of(page.meta)
-        # The generator wrote this paper's search document (on_post_build adds it): parsing the page is not needed.
+        # The generator wrote this paper's search document (see on_files and on_post_build): no need to parse the page.
         page.meta["search"] = {**(page.meta.get("search") or {}), "exclude": True}
         if _session.dirty:
             _keep_tag_links(page, context)
@@ -337,7 +378,12 @@ def on_post_page(output: str, page: Page, config: MkDocsConfig) -> str:
 # After the search plugin writes its index, and before the offline plugin copies it for file:// (-100).
 @event_priority(-90)
 def on_post_build(config: MkDocsConfig) -> None:
-    """Add the papers' search documents, which the generator wrote, to Material's search index."""
+    """In the offline export, add the papers' search documents, which the generator wrote, to Material's index.
+
+    The hosted site publishes them in a file of their own instead (see on_files).
+    """
+    if _papers_apart(config):
+        return
     index_file = Path(config.site_dir) / SEARCH_INDEX
     documents_file = Path(config.docs_dir) / SEARCH_DOCS
     if not index_file.is_file() or not documents_file.is_file():

@@ -38,10 +38,14 @@ BIBTEX = "papers.bib"
 JSON = "papers.json"
 CSV = "papers.csv"
 FEED = "feed.xml"
-# The papers' search documents, which the MkDocs hook adds to Material's index (not published itself).
+# The papers' search documents. The hosted site publishes them at this path beside Material's index,
+# and the site's search worker fetches them itself; the offline export's index holds them instead
+# (file:// cannot fetch). The MkDocs hook decides which (generator/mkdocs_hook.py).
 SEARCH_DOCS = "papers-search.json"
 # In the built site: Material's search index, whose entries' locations are relative to the site's root.
 SEARCH_INDEX = "search/search_index.json"
+# The site's search worker (hand-written), which the page starts in place of Material's.
+SEARCH_WORKER = "assets/search-worker.js"
 
 _PAPER = "papers/{paper}.md"
 _SECTION = "sections/{section}/index.md"

@@ -34,6 +34,7 @@ from urllib.parse import SplitResult, parse_qs, quote, unquote, urljoin, urlspli
 
 from .model import SiteSettings
 from .routes import SEARCH_INDEX
+from .sitesearch import documents_in, search_files
 from .yamlio import load_site_config
 
 URL_ATTRIBUTES = ("href", "xlink:href", "src", "srcset", "action", "formaction", "poster", "data")
@@ -193,10 +194,10 @@ def script_links(page: Page) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(links)), problems
 
 
-def search_index_links(index_text: str) -> list[str]:
-    """The locations in Material's search index, relative to the site's root (as its script uses them)."""
-    docs = json.loads(index_text).get("docs", [])
-    return list(dict.fromkeys(str(doc["location"]) for doc in docs))
+def search_index_links(text: str, name: str = SEARCH_INDEX) -> list[str]:
+    """The locations in a search file (``name``, one of SEARCH_FILES), relative to the site's root (as the
+    search script uses them)."""
+    return list(dict.fromkeys(str(doc["location"]) for doc in documents_in(name, text)))
 
 
 @dataclass(frozen=True)
@@ -303,25 +304,31 @@ def _read_pages(site: _Site) -> dict[str, Page]:
     }
 
 
-def _addresses(site: _Site, pages: dict[str, Page]) -> tuple[list[tuple[str, str, str]], list[BrokenLink]]:
-    """(page, address, what made it) for every address to check, and the data no address can be made from."""
-    addresses: list[tuple[str, str, str]] = []
+@dataclass(frozen=True)
+class _Address:
+    page: str  # the page the address is resolved from
+    href: str
+    via: str = ""
+    found_in: str = ""  # the file that holds it, if not that page
+
+
+def _addresses(site: _Site, pages: dict[str, Page]) -> tuple[list[_Address], list[BrokenLink]]:
+    """Every address to check, and the data no address can be made from."""
+    addresses: list[_Address] = []
     problems: list[BrokenLink] = []
     for name, page in pages.items():
-        addresses.extend((name, href, "") for href in page.links)
+        addresses.extend(_Address(name, href) for href in page.links)
         built, unreadable = script_links(page)
-        addresses.extend((name, href, VIA_SCRIPT) for href in built)
+        addresses.extend(_Address(name, href, VIA_SCRIPT) for href in built)
         problems.extend(BrokenLink(name, f"#{LINK_TEMPLATE_ID}", problem, VIA_SCRIPT) for problem in unreadable)
-    if SEARCH_INDEX in site.files:
+    for name in search_files(site.folder):
         try:
-            locations = search_index_links((site.folder / SEARCH_INDEX).read_text(encoding="utf-8"))
-        except (ValueError, KeyError, TypeError, AttributeError) as error:
-            problems.append(
-                BrokenLink(SEARCH_INDEX, "", f"not the index Material's search reads ({error})", VIA_SEARCH)
-            )
+            locations = search_index_links((site.folder / name).read_text(encoding="utf-8"), name)
+        except (ValueError, KeyError) as error:
+            problems.append(BrokenLink(name, "", f"not the documents Material's search reads ({error})", VIA_SEARCH))
             locations = []
         # The search script joins each location to the site's root: read them as the root's links.
-        addresses.extend((_ROOT_PAGE, location, VIA_SEARCH) for location in locations)
+        addresses.extend(_Address(_ROOT_PAGE, location, VIA_SEARCH, name) for location in locations)
     return addresses, problems
 
 
@@ -341,10 +348,10 @@ def broken_links(site: Path, *, site_url: str | None = None, offline: bool = Fal
     pages[_ROOT_PAGE] = Page()
     addresses, problems = _addresses(checked, pages)
     found = set(problems)
-    for page, href, via in addresses:
-        problem = _link_problem(checked, pages, page, href)
+    for address in addresses:
+        problem = _link_problem(checked, pages, address.page, address.href)
         if problem:
-            found.add(BrokenLink(page or SEARCH_INDEX, href, problem, via))
+            found.add(BrokenLink(address.found_in or address.page, address.href, problem, address.via))
     return sorted(found)
 
 

@@ -16,11 +16,14 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urljoin, urlsplit
 
 import pytest
 import yaml
 
+from generator import routes
 from generator.cli import main as generator_main
+from generator.sitesearch import site_search_documents
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -165,6 +168,26 @@ def mkdocs_build(root: Path, site: Path | None = None, check: bool = True) -> su
         cwd=root,
         check=check,
     )
+
+
+def search_index_of(site: Path) -> dict:
+    """A built site's search index as the site's search worker ends up with it: the index's settings, and
+    every search document of the site, the papers' too, wherever the build put them."""
+    index = json.loads((site / routes.SEARCH_INDEX).read_text("utf-8"))
+    return {**index, "docs": site_search_documents(site)}
+
+
+# The configuration Material's page reads, which names the search worker's address.
+_CONFIG = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.DOTALL)
+
+
+def worker_papers_address(site: Path, page: str) -> str | None:
+    """The address the search worker of the built ``page`` (a path in ``site``) fetches the papers' search documents
+    from, as a path from the site's root; None when its address names none."""
+    config = json.loads(_CONFIG.search((site / page).read_text("utf-8")).group(1))
+    worker = urljoin(f"http://site.test/{page}", config["search"])
+    papers = parse_qs(urlsplit(worker).query).get("papers")
+    return urlsplit(urljoin(worker, papers[0])).path.removeprefix("/") if papers else None
 
 
 def free_port() -> int:

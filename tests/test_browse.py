@@ -15,7 +15,7 @@ import yaml
 
 from generator import routes
 from generator.indexes import FEED_COUNT
-from helpers import REPO
+from helpers import REPO, search_index_of
 
 PAPERS = {
     path.stem: yaml.safe_load(path.read_text("utf-8")) for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))
@@ -199,7 +199,7 @@ def test_explorer_embeds_every_paper_safely(built_site: Path):
 
 @pytest.fixture(scope="module")
 def search_index(built_site: Path):
-    return json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
+    return search_index_of(built_site)
 
 
 def _tokens(text: str, separator: re.Pattern) -> set[str]:

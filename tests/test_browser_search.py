@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 import yaml
@@ -20,7 +22,8 @@ import yaml
 from benchmarks.chromium import serve
 from browser import MODES, Watched, page_url, site_prefix
 from generator.build import Project, load_catalog
-from helpers import REPO, copy_project, generator, mkdocs_build
+from generator.routes import SEARCH_DOCS, SEARCH_INDEX, paper, url
+from helpers import REPO, copy_project, generator, mkdocs_build, search_index_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -36,13 +39,15 @@ PLACEHOLDER = "Type to start searching"
 META = "document.querySelector('.md-search-result__meta').textContent.trim()"
 
 
-def _ids() -> tuple[str, str]:
-    """The first paper in the index (its summary gets the word) and the last (its title does)."""
+def _ids() -> tuple[str, str, tuple[str, str]]:
+    """The first paper in the index (its summary gets the word) and the last (its title does), and the id
+    and title of one between them, left as it is."""
     catalog, _ = load_catalog(Project(REPO))
-    return catalog.papers[0].id, catalog.papers[-1].id
+    middle = catalog.papers[len(catalog.papers) // 2]
+    return catalog.papers[0].id, catalog.papers[-1].id, (middle.id, middle.title)
 
 
-TEXT_HIT, TITLE_HIT = _ids()
+TEXT_HIT, TITLE_HIT, (UNTOUCHED, UNTOUCHED_TITLE) = _ids()
 
 
 def _edit(root: Path, paper_id: str, **fields: str) -> None:
@@ -125,7 +130,9 @@ def test_the_page_runs_the_sites_worker_not_materials(searching):
     watcher, mode, workers = searching
     page = watcher.page
     config = json.loads(page.locator("#__config").text_content() or "{}")
-    assert config["search"].endswith(WORKER), config["search"]
+    assert config["search"].split("?")[0].endswith(WORKER), config["search"]
+    # Hosted, the worker fetches the papers' documents itself; file:// cannot, and the index holds them.
+    assert ("?papers=" in config["search"]) == (mode == "hosted"), config["search"]
     if mode == "hosted":
         assert [url for url in workers if url.split("?")[0].endswith(WORKER)], workers
     else:
@@ -136,6 +143,16 @@ def test_the_page_runs_the_sites_worker_not_materials(searching):
         )
         assert [src for src in scripts if src.split("?")[0].endswith(WORKER)], scripts
     assert _search(page, WORD.lower())
+
+
+def test_a_paper_is_found_by_its_title_wherever_the_build_put_its_document(searching, search_sites):
+    """Hosted, the index holds no paper: only the worker's own fetch of the papers' documents finds one."""
+    watcher, mode, _ = searching
+    if mode == "hosted":
+        index = json.loads((Path(search_sites["site"]) / SEARCH_INDEX).read_text("utf-8"))
+        assert not [doc for doc in index["docs"] if doc["location"].startswith("papers/")]
+    results = _search(watcher.page, UNTOUCHED_TITLE)
+    assert results and _paper(results[0]) == UNTOUCHED, results[:3]
 
 
 def test_a_word_is_found_from_its_first_letters_as_they_are_typed(searching):
@@ -158,7 +175,7 @@ def test_a_word_is_found_from_its_first_letters_as_they_are_typed(searching):
 def test_a_title_match_ranks_above_a_text_match(searching, search_sites):
     watcher, _, _ = searching
     # The text match comes first in the index: only the ranking puts the title match first.
-    index = json.loads((Path(search_sites["site"]) / "search" / "search_index.json").read_text("utf-8"))
+    index = search_index_of(Path(search_sites["site"]))
     locations = [doc["location"] for doc in index["docs"]]
     assert _position(locations, TEXT_HIT) < _position(locations, TITLE_HIT)
     assert [_paper(result) for result in _search(watcher.page, WORD.lower())] == [TITLE_HIT, TEXT_HIT]
@@ -260,7 +277,7 @@ HOSTILE_DOCS = [
 def test_the_worker_adds_only_marks_to_any_document(context, search_sites):
     page = context.new_page()
     page.goto(search_sites["hosted"])
-    index = json.loads((Path(search_sites["site"]) / "search" / "search_index.json").read_text("utf-8"))
+    index = search_index_of(Path(search_sites["site"]))
     # First in the index: ties keep its order, and only a result's first 100 pages carry their text.
     index["docs"][:0] = HOSTILE_DOCS
     queries = ["quorble", "quorble&c", "&am", "x<y", "q", "onerror", "ecole", "οδος", "fine", "istanbul", "code", "p"]
@@ -305,7 +322,7 @@ def test_the_worker_sets_up_without_indexing(context, search_sites):
     """At 5,000 papers lunr spent seconds indexing before the first result; the scan needs none."""
     page = context.new_page()
     page.goto(search_sites["hosted"])
-    index = json.loads((Path(search_sites["site"]) / "search" / "search_index.json").read_text("utf-8"))
+    index = search_index_of(Path(search_sites["site"]))
     papers = [doc for doc in index["docs"] if doc["location"].startswith("papers/")]
     docs = [
         {**doc, "location": f"papers/copy-{number}/", "title": f"{doc['title']} Kalo{number}"}
@@ -345,7 +362,7 @@ RULE_DOCS = [
 def test_the_worker_reads_queries_as_readers_write_them(context, search_sites):
     page = context.new_page()
     page.goto(search_sites["hosted"])
-    index = json.loads((Path(search_sites["site"]) / "search" / "search_index.json").read_text("utf-8"))
+    index = search_index_of(Path(search_sites["site"]))
     queries = ["offloading for the", "offl*", "lukasiewicz orsted", "angs", "fine strasse", "in", "& ·", "kalo"]
     ask = {"url": search_sites["hosted"] + WORKER, "index": {**index, "docs": RULE_DOCS}, "queries": queries}
     answer = page.evaluate(_ASK, {**ask, "counts": False})
@@ -377,3 +394,92 @@ def test_the_worker_reads_queries_as_readers_write_them(context, search_sites):
     assert [item["location"] for item in best] == ["best/", "best/#section"]
     assert "<mark>kalo</mark>" in best[1]["text"]
     assert len(results["kalo"]["items"]) == 151 and results["kalo"]["items"][-1][0]["text"] == ""
+
+
+# Starts the worker from the address the page gives it, as Material does, and sends a query right after
+# SETUP, without waiting for READY; returns the worker's answers, in order (or what came in 20 s).
+_SETUP_THEN_QUERY = """async ({ index, query }) => {
+  const config = JSON.parse(document.getElementById('__config').textContent);
+  const worker = new Worker(new URL(config.search, location.href));
+  const messages = [];
+  const answered = new Promise((resolve, reject) => {
+    worker.onmessage = (event) => {
+      messages.push(event.data);
+      if (messages.length === 2) resolve();
+    };
+    worker.onerror = (event) => reject(new Error(event.message));
+    setTimeout(resolve, 20000);
+  });
+  worker.postMessage({ type: 0, data: { config: index.config, docs: index.docs, options: { suggest: false } } });
+  worker.postMessage({ type: 2, data: query });
+  await answered;
+  worker.terminate();
+  return messages;
+}"""
+
+
+def _pages_index(site: Path) -> dict:
+    """The built site's search index as Material's page sends it to the worker: on the hosted site, no paper."""
+    return json.loads((site / SEARCH_INDEX).read_text("utf-8"))
+
+
+def test_a_query_sent_before_ready_is_answered_with_the_papers(context, search_sites):
+    """The worker answers SETUP once the papers' documents it fetched are in; a query sent meanwhile waits for them."""
+    page = context.new_page()
+    page.goto(search_sites["hosted"])
+    messages = page.evaluate(
+        _SETUP_THEN_QUERY, {"index": _pages_index(Path(search_sites["site"])), "query": UNTOUCHED_TITLE}
+    )
+    page.close()
+    assert [message["type"] for message in messages] == [1, 3], messages
+    groups = messages[1]["data"]["items"]
+    assert groups and groups[0][0]["location"] == url(paper(UNTOUCHED)), groups[:2]
+
+
+@pytest.fixture(params=["missing", "not JSON", "not a list"])
+def without_papers(request, search_sites, tmp_path: Path) -> Iterator[str]:
+    """A copy of the hosted site whose papers' search documents cannot be read, served on 127.0.0.1."""
+    site = Path(shutil.copytree(search_sites["site"], tmp_path / "site"))
+    papers = site / url(SEARCH_DOCS)
+    if request.param == "missing":
+        papers.unlink()
+    elif request.param == "not JSON":
+        papers.write_text(papers.read_text("utf-8")[:-100], "utf-8")
+    else:
+        papers.write_text(json.dumps({"docs": json.loads(papers.read_text("utf-8"))}), "utf-8")
+    with serve(site) as hosted:
+        yield hosted
+
+
+def test_without_the_papers_documents_the_other_pages_are_still_searched(context, without_papers):
+    page = context.new_page()
+    watcher = Watched(page, site_prefix(without_papers, "hosted"))
+    warnings: list[str] = []
+    page.on("console", lambda message: message.type == "warning" and warnings.append(message.text))
+    watcher.goto(without_papers)
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").wait_for(state="visible")
+    # The worker answered READY: Material asks it for the empty query then.
+    page.wait_for_function(f"(text) => {META} === text", arg=PLACEHOLDER)
+    results = _search(page, "contributing")
+    assert results and "contributing" in results[0]["href"], results[:3]
+    # Listing pages name the paper; its own page is not found.
+    assert not [result for result in _search(page, UNTOUCHED_TITLE) if "papers/" in result["href"]]
+    assert [warning for warning in warnings if "papers' documents could not be read" in warning], warnings
+    page.close()
+
+
+def test_a_link_to_an_offline_page_cannot_name_papers_for_the_worker(context, search_sites):
+    """Under file:// the shim runs the worker in an iframe that has the page's location, whose query string any
+    link sets: the worker must fetch nothing it names (Material inserts the documents' titles as HTML)."""
+    page = context.new_page()
+    watcher = Watched(page, site_prefix(search_sites["offline"], "offline"))
+    elsewhere = search_sites["hosted"] + url(SEARCH_DOCS)
+    watcher.goto(page_url(search_sites, "offline", "") + "?" + urlencode({"papers": elsewhere}))
+    page.keyboard.press("/")
+    page.locator("input.md-search__input").wait_for(state="visible")
+    page.wait_for_function(f"(text) => {META} === text", arg=PLACEHOLDER)
+    results = _search(page, UNTOUCHED_TITLE)
+    page.close()
+    assert results and _paper(results[0]) == UNTOUCHED, results[:3]
+    assert watcher.foreign == [] and watcher.errors == [], (watcher.foreign, watcher.errors)

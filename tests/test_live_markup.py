@@ -10,7 +10,9 @@ nor the project's own assets put there.
 from __future__ import annotations
 
 import html
+import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from generator import routes
 from generator.audit import audit_html
 from generator.escape import RECORD_TAGS, record_html
 from helpers import HOSTILE_MARKDOWN, PAYLOAD, copy_project, drop_refused, generator, hostile_project, mkdocs_build
@@ -157,3 +160,18 @@ def test_random_markdown_through_the_real_build_has_no_live_markup(texts: list[s
 def test_shipped_site_has_no_live_markup(built_site: Path):
     root = built_site.parent
     assert _audit(root, built_site) == []
+
+
+def test_audit_reads_the_papers_search_documents_beside_the_index(built_site: Path, tmp_path: Path):
+    """The hosted site's worker fetches the papers' documents apart from the index; Material inserts them as HTML."""
+    site = shutil.copytree(built_site, tmp_path / "site")
+    papers = site / routes.url(routes.SEARCH_DOCS)
+    documents = json.loads(papers.read_text(encoding="utf-8"))
+    documents[1]["text"] += PAYLOAD
+    papers.write_text(json.dumps(documents), encoding="utf-8")
+    found = _audit(built_site.parent, site)
+    assert found and all(routes.url(routes.SEARCH_DOCS) in line for line in found), found
+    assert documents[1]["location"] in found[0] and "onerror" in found[0]
+    # A file the worker could not read is a finding too, not a pass.
+    papers.write_text(json.dumps({"docs": documents}), encoding="utf-8")
+    assert len(_audit(built_site.parent, site)) == 1

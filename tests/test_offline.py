@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -9,7 +10,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from helpers import REPO, generator
+from generator import routes
+from helpers import REPO, generator, worker_papers_address
 
 
 @pytest.mark.slow
@@ -35,6 +37,19 @@ def test_zip_holds_the_whole_offline_site(project: Path, tmp_path: Path):
     zipfile.ZipFile(archive).testzip()
     generator(project, "export-offline", str(out), "--zip")
     assert archive.read_bytes() == first, "the same site must give the same archive"
+
+
+@pytest.mark.slow
+def test_offline_index_holds_the_papers_and_the_worker_fetches_nothing(offline_site: Path):
+    """file:// cannot fetch: Material reads the index from search_index.js, and the papers are in it."""
+    index = json.loads((offline_site / routes.SEARCH_INDEX).read_text("utf-8"))
+    papers = {doc["location"] for doc in index["docs"] if doc["location"].startswith("papers/")}
+    records = {path.stem for path in (REPO / "entries" / "papers").glob("*.yaml")}
+    assert papers == {f"papers/{paper_id}.html" for paper_id in records}
+    assert "papers/arnold.html" in (offline_site / "search" / "search_index.js").read_text("utf-8")
+    assert not (offline_site / routes.url(routes.SEARCH_DOCS)).exists()
+    for page in ["index.html", "all.html", "papers/arnold.html"]:
+        assert worker_papers_address(offline_site, page) is None, page
 
 
 def test_single_file_is_self_contained_and_complete(project: Path, tmp_path: Path):

@@ -17,6 +17,7 @@ import pytest
 import yaml
 from mkdocs.config import load_config
 
+from generator import routes
 from generator.audit import audit_search_index
 from generator.build import Project, generate
 from generator.exports import SEARCH_SUMMARY_WORDS
@@ -82,6 +83,12 @@ def test_search_documents_are_audited_as_html(tmp_path: Path):
     assert audit_search_index(planted)
     escaped = '{"docs": [{"location": "papers/x/", "title": "&lt;img src=x onerror=alert(1)&gt;", "text": "fine"}]}'
     assert audit_search_index(escaped) == []
+    # The hosted site's papers' documents, a list beside the index, which Material inserts as HTML too.
+    papers = routes.url(routes.SEARCH_DOCS)
+    found = audit_search_index('[{"location": "papers/x/", "title": "t", "text": "<script>x</script>"}]', papers)
+    assert found and found[0].path.startswith(f"{papers} (document 1, papers/x/)")
+    assert audit_search_index('[{"location": "papers/x/", "title": "t", "text": "&lt;script&gt;"}]', papers) == []
+    assert audit_search_index(escaped, papers), "an index where the papers' list belongs is not read as one"
 
 
 @pytest.mark.parametrize("style", [True, False])

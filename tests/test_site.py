@@ -11,7 +11,8 @@ from pathlib import Path
 import yaml
 
 from generator import routes
-from helpers import REPO
+from generator.sitesearch import site_search_documents
+from helpers import REPO, worker_papers_address
 
 
 def _papers() -> dict[str, dict]:
@@ -99,12 +100,22 @@ def test_listing_pages_link_every_paper_in_every_list(built_site: Path):
 
 
 def test_search_index_finds_each_paper_page_by_its_title(built_site: Path):
-    index = json.loads((built_site / "search" / "search_index.json").read_text("utf-8"))
-    titles = {doc["location"]: doc["title"] for doc in index["docs"]}
+    titles = {doc["location"]: doc["title"] for doc in site_search_documents(built_site)}
     for paper_id, record in _papers().items():
         location = f"papers/{paper_id}/"
         assert location in titles, paper_id
         assert titles[location].replace("&amp;", "&") == record["title"]
+
+
+def test_hosted_index_leaves_the_papers_to_the_search_worker(built_site: Path):
+    """The page parses a small index on its main thread; the worker fetches the papers' documents itself."""
+    index = json.loads((built_site / routes.SEARCH_INDEX).read_text("utf-8"))
+    pages = [doc["location"] for doc in index["docs"]]
+    assert pages and not [location for location in pages if location.startswith("papers/")]
+    papers = json.loads((built_site / routes.url(routes.SEARCH_DOCS)).read_text("utf-8"))
+    assert sorted(doc["location"] for doc in papers) == sorted(f"papers/{paper_id}/" for paper_id in _papers())
+    for page in ["index.html", "all/index.html", "papers/arnold/index.html"]:
+        assert worker_papers_address(built_site, page) == routes.url(routes.SEARCH_DOCS), page
 
 
 def test_pages_make_no_third_party_requests(built_site: Path):

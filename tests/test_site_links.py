@@ -74,6 +74,8 @@ def test_hosted_check_finds_each_kind_of_broken_link(tmp_path: Path):
             "papers/p1/index.html": _html("<h1>One</h1>"),
             "img/a.png": "",
             "search/search_index.json": json.dumps({"docs": [{"location": "about/#team"}, {"location": "gone/"}]}),
+            # The papers' search documents, beside the index on the hosted site.
+            "papers-search.json": json.dumps([{"location": "papers/p1/"}, {"location": "papers/p3/#x"}]),
         },
     )
     found = broken_links(site, site_url=SITE_URL)
@@ -95,10 +97,11 @@ def test_hosted_check_finds_each_kind_of_broken_link(tmp_path: Path):
         ("about/index.html", "../../../up/"),
         ("authors/index.html", "../papers/p2/"),
         ("search/search_index.json", "gone/"),
+        ("papers-search.json", "papers/p3/#x"),
     }
     by_href = {link.href: link for link in found}
     assert by_href["../papers/p2/"].via == VIA_SCRIPT
-    assert by_href["gone/"].via == VIA_SEARCH
+    assert by_href["gone/"].via == VIA_SEARCH and by_href["papers/p3/#x"].via == VIA_SEARCH
     assert "no id 'nobody'" in by_href["about/#nobody"].reason
     assert str(by_href["missing/"]).startswith("index.html: missing/ (")
 
@@ -143,12 +146,15 @@ def test_script_data_that_cannot_give_links_is_reported(tmp_path: Path):
                 '<script type="application/json" id="pl-explorer-data">{"papers": {"id": ["p1"]}}</script>'
             ),
             "authors/index.html": _html('<script type="application/json" id="pl-authors-data">{not json</script>'),
+            # The papers' documents are a list, not an index.
+            "papers-search.json": json.dumps({"docs": [{"location": "papers/p1/"}]}),
         },
     )
     found = broken_links(site, site_url=SITE_URL)
     assert {(link.page, link.via) for link in found} == {
         ("all/index.html", VIA_SCRIPT),
         ("authors/index.html", VIA_SCRIPT),
+        ("papers-search.json", VIA_SEARCH),
     }
 
 

@@ -9,6 +9,14 @@
  * items holds one group per page (its documents, best first, the page's own document included)
  * and each item is a document with its score and terms (query term -> found in it).
  *
+ * On the hosted site the index holds the site's own pages alone: the page loads this script as
+ * search-worker.js?papers=<address> (generator/theme_mkdocs/base.html; the address is relative
+ * to the script), and the worker fetches the papers' documents (a JSON list of documents) as
+ * soon as it starts, off the page's main thread and while the page fetches the index. It
+ * answers SETUP once both are in, the papers' documents after the index's own; if they cannot
+ * be read, it warns and searches the other pages alone. The offline export names no papers
+ * file (file:// cannot fetch): its index holds them.
+ *
  * A query is split on white space and on the index's separator, like Material's; each term
  * matches the start of a word (typing "kal" finds "Kalomi"), ignoring case and accents. "+term"
  * must match, "-term" must not, "title:term" (or text:, tags:) looks in that field only, and
@@ -188,15 +196,68 @@
     return gap === null ? text.length : gap.index;
   }
 
+  /* ---- The papers' documents, fetched at start ---- */
+
+  // Where the papers' documents are (?papers= on the worker's own address, relative to it), or null.
+  // Only a real worker reads it: the iframe the offline export's shim runs this script in has the
+  // page's location, whose query string any link sets. And only an address on the site's own
+  // origin: the documents' titles and texts are inserted into the page as HTML.
+  function papersAddress() {
+    if (typeof WorkerGlobalScope === "undefined" || !(self instanceof WorkerGlobalScope)) return null;
+    var given = new URLSearchParams(self.location.search).get("papers");
+    if (!given) return null;
+    var address = null;
+    try {
+      address = new URL(given, self.location.href);
+    } catch (error) {
+      // Not an address: reported below as not on the site.
+    }
+    if (address === null || address.origin !== self.location.origin) {
+      console.warn("search: the papers' documents are not on this site, and are not searched:", given);
+      return null;
+    }
+    return address.href;
+  }
+
+  function isDocument(doc) {
+    return doc !== null && typeof doc === "object" && typeof doc.location === "string";
+  }
+
+  // The papers' documents: a promise of their list, empty if they cannot be read (the other pages
+  // are still searched).
+  function fetchPapers(address) {
+    return fetch(address, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status + " " + response.statusText);
+        return response.json();
+      })
+      .then(function (docs) {
+        if (!Array.isArray(docs) || !docs.every(isDocument)) throw new TypeError("not a list of search documents");
+        return docs;
+      })
+      .catch(function (error) {
+        console.warn("search: the papers' documents could not be read from " + address +
+          "; the other pages are searched alone:", String(error));
+        return [];
+      });
+  }
+
+  // Started at once, while the page is still fetching and parsing the index that SETUP brings;
+  // null when the page named no papers' documents.
+  var papers = (function () {
+    var address = papersAddress();
+    return address === null ? null : fetchPapers(address);
+  })();
+
   /* ---- Set-up: one pass over the documents, no index ---- */
 
   // The one pass over the documents: each field read as the scan reads it (see readField).
-  function prepare(index) {
-    separator = new RegExp(index.config.separator, "g");
-    separatorHere = new RegExp(index.config.separator, "y");
+  function prepare(config, docs) {
+    separator = new RegExp(config.separator, "g");
+    separatorHere = new RegExp(config.separator, "y");
     learnSeparator();
     var pages = new Map();
-    return index.docs.map(function (doc, order) {
+    return docs.map(function (doc, order) {
       var path = doc.location.split("#")[0];
       // As Material's document map: a page's first document is the page, the rest its sections.
       var page = pages.get(path);
@@ -216,9 +277,13 @@
     });
   }
 
+  // A promise, kept once the documents are set up: the index's own, then the papers' (ties keep
+  // this order, as when the index held them all).
   function setup(data) {
     suggestions = !!(data.options && data.options.suggest);
-    entries = prepare(data);
+    return Promise.resolve(papers).then(function (more) {
+      entries = prepare(data.config, more && more.length ? data.docs.concat(more) : data.docs);
+    });
   }
 
   /* ---- Queries ---- */
@@ -518,23 +583,17 @@
     return result;
   }
 
-  function handle(message) {
-    switch (message.type) {
-      case SETUP:
-        setup(message.data);
-        return { type: READY };
-      case QUERY:
-        try {
-          return { type: RESULT, data: search(String(message.data)) };
-        } catch (error) {
-          console.warn("search: query failed:", message.data, error);
-          return { type: RESULT, data: { items: [] } };
-        }
-      default:
-        throw new TypeError("search: unknown message type " + message.type);
+  function answer(query) {
+    try {
+      return { type: RESULT, data: search(String(query)) };
+    } catch (error) {
+      console.warn("search: query failed:", query, error);
+      return { type: RESULT, data: { items: [] } };
     }
   }
 
+  // Set by SETUP: kept once the documents are set up and READY is posted.
+  var ready = null;
   // Material asks at every keystroke: queries that arrive while one is being answered are
   // answered once, for the last of them (the page shows whichever result comes last).
   var pending = null;
@@ -542,15 +601,28 @@
   function answerPending() {
     var message = pending;
     pending = null;
-    postMessage(handle(message));
+    postMessage(answer(message.data));
   }
 
   addEventListener("message", function (event) {
-    if (event.data && event.data.type === QUERY) {
-      if (pending === null) setTimeout(answerPending, 0);
-      pending = event.data;
+    var message = event.data;
+    if (message && message.type === QUERY) {
+      // Material sends no query before READY; one sent anyway is answered once the documents are in.
+      if (pending === null) {
+        if (ready === null) setTimeout(answerPending, 0);
+        else ready.then(function () { setTimeout(answerPending, 0); });
+      }
+      pending = message;
       return;
     }
-    postMessage(handle(event.data));
+    if (message && message.type === SETUP) {
+      ready = setup(message.data).then(
+        function () { postMessage({ type: READY }); },
+        // As an error of the message's own handler: the worker's error event, no READY.
+        function (error) { setTimeout(function () { throw error; }, 0); }
+      );
+      return;
+    }
+    throw new TypeError("search: unknown message type " + (message && message.type));
   });
 })();
