@@ -475,11 +475,18 @@
   }
 
   // A hit as Material's result list draws it. Past the first pages (not `detailed`), its title and
-  // tags as they are and no text: Material draws those only if the list is scrolled that far.
+  // tags as they are and no text: Material draws those only if the list is scrolled that far, and
+  // a first letter matches thousands, which must cost little.
   function item(hit, terms, detailed) {
+    var result = copyOf(hit.entry.doc);
+    result.score = hit.score;
+    if (!detailed) {
+      result.text = "";
+      result.terms = foundTerms(hit, terms, []);
+      return result;
+    }
     var doc = hit.entry.doc;
     var entry = hit.entry;
-    var result = copyOf(doc);
     var marks = { title: [], tags: [], text: [] };
     var owners = { title: [], tags: [], text: [] };
     terms.forEach(function (term, index) {
@@ -500,15 +507,17 @@
       });
       return out;
     }
-    if (detailed) {
-      result.title = marked("title", doc.title, entry.plain.title && entry.title);
-      result.text = marked("text", doc.text, entry.plain.text && entry.text);
-      if (Array.isArray(doc.tags)) result.tags = doc.tags.map(function (tag) { return marked("tags", tag); });
-    } else {
-      result.text = "";
-    }
-    // Material's page highlights these words when the result is opened (?h=), as they are written:
-    // a term typed without its accents is given as the document spells it.
+    result.title = marked("title", doc.title, entry.plain.title && entry.title);
+    result.text = marked("text", doc.text, entry.plain.text && entry.text);
+    if (Array.isArray(doc.tags)) result.tags = doc.tags.map(function (tag) { return marked("tags", tag); });
+    result.terms = foundTerms(hit, terms, starts);
+    return result;
+  }
+
+  // Material's page highlights these words when the result is opened (?h=), as they are written:
+  // a term typed without its accents is given as the document spells it (``starts``, by term,
+  // where highlighting found it), and as typed otherwise.
+  function foundTerms(hit, terms, starts) {
     var found = {};
     terms.forEach(function (term, index) {
       if (term.presence === "prohibited") return;
@@ -520,9 +529,7 @@
     Object.keys(found).forEach(function (word) {
       if (!found[word] && STOP_WORDS.has(word)) delete found[word];
     });
-    result.score = hit.score;
-    result.terms = found;
-    return result;
+    return found;
   }
 
   // Material's suggestion: the words the best title match completes the terms with, the last
