@@ -127,7 +127,7 @@ def test_feed_is_valid_atom_newest_first_and_linked_from_every_page(built_site: 
     assert all(entry.find("a:id", ns).text for entry in entries)
     for page in ("index.html", "papers/arnold/index.html"):
         html = (built_site / page).read_text("utf-8")
-        assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]+href="[^"]*feed\.xml"', html)
+        assert re.search(r'<link rel="alternate feed" type="application/atom\+xml"[^>]+href="[^"]*feed\.xml"', html)
 
 
 def test_home_page_links_exports_sections_and_recent_papers(built_site: Path):

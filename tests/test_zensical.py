@@ -119,7 +119,7 @@ def test_home_list_section_subsection_and_explorer_pages(zensical_build: Zensica
     home = _page(zensical_build.site, "")
     assert _canonical(home) == site_url_of(REPO / "mkdocs.yml")
     # The feed link comes from the shared theme override (generator/theme/main.html).
-    assert 'rel="alternate" type="application/atom+xml"' in home
+    assert 'rel="alternate feed" type="application/atom+xml"' in home
     for list_id, paper_list in _lists().items():
         assert paper_list["title"].replace("&", "&amp;") in _page(
             zensical_build.site, routes.url(routes.paper_list(list_id))
