@@ -203,9 +203,9 @@ def code_fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-# Words of each summary in the search index: the whole of most curated summaries (their median is
-# about 50 words), and a bound on the index every visitor downloads and the page parses before the
-# first result (5.4 MB at 5,000 papers; docs/performance.md).
+# Words of each summary in its search document: the whole of most curated summaries (their median
+# is about 50 words), and a bound on the documents every visitor's search worker downloads and
+# parses before the first result (5.4 MB at 5,000 papers; docs/performance.md).
 SEARCH_SUMMARY_WORDS = 60
 
 
@@ -215,13 +215,14 @@ def _opening(summary: str) -> str:
 
 
 def search_documents(catalog: Catalog) -> str:
-    """Each paper as one document of Material's search index, in list order, one per line.
+    """Each paper as one search document, in Material's index format, in list order, one per line.
 
     What a reader looks a paper up by: its title, authors, tags, arXiv id and the opening of
     its summary (each list's, in a collection). Material shows ``title`` and ``text`` as
-    HTML, so both are escaped. The MkDocs hook adds these documents to the index instead of
-    the search plugin parsing every paper page again; ``location`` is the page's address in
-    the build's URL style.
+    HTML, so both are escaped. The search plugin does not parse paper pages: a hosted site
+    publishes these documents beside Material's index, for the site's search worker to fetch,
+    and the offline export adds them to the index (generator/mkdocs_hook.py). ``location``
+    is the page's address in the build's URL style.
     """
     lines = []
     for paper in catalog.papers:

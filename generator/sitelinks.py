@@ -49,7 +49,7 @@ _NO_HOST = "site.invalid"
 _WEB_SCHEMES = ("http", "https")
 _NAMES_A_FOLDER = "names a folder: from file:// that shows a file listing, not its page"
 VIA_SCRIPT = "built by explorer.js"
-VIA_SEARCH = "in the search index"
+VIA_SEARCH = "in the search documents"
 # A stand-in page at the site's root, whose links are the search index's locations.
 _ROOT_PAGE = ""
 

@@ -398,9 +398,9 @@ def test_the_worker_reads_queries_as_readers_write_them(context, search_sites):
 
 # Starts the worker from the address the page gives it, as Material does, and sends a query right after
 # SETUP, without waiting for READY; returns the worker's answers, in order (or what came in 20 s).
-_SETUP_THEN_QUERY = """async ({ index, query }) => {
+_SETUP_THEN_QUERY = """async ({ index, query, address }) => {
   const config = JSON.parse(document.getElementById('__config').textContent);
-  const worker = new Worker(new URL(config.search, location.href));
+  const worker = new Worker(new URL(address || config.search, location.href));
   const messages = [];
   const answered = new Promise((resolve, reject) => {
     worker.onmessage = (event) => {
@@ -467,6 +467,27 @@ def test_without_the_papers_documents_the_other_pages_are_still_searched(context
     assert not [result for result in _search(page, UNTOUCHED_TITLE) if "papers/" in result["href"]]
     assert [warning for warning in warnings if "papers' documents could not be read" in warning], warnings
     page.close()
+
+
+def test_the_worker_fetches_papers_only_from_inside_its_own_site(context, search_sites, tmp_path: Path):
+    """A host serves the sites of one owner on one origin (owner.github.io/one/, /two/): the worker reads
+    papers' documents only from inside its own site, whatever its address names."""
+    host = tmp_path / "host"
+    shutil.copytree(search_sites["site"], host / "site")
+    outsider = {"location": "papers/outsider/", "title": "Outsider Zqxvint", "text": "", "tags": []}
+    (host / "outside.json").write_text(json.dumps([outsider]), "utf-8")
+    requested: list[str] = []
+    with serve(host) as base:
+        page = context.new_page()
+        page.on("request", lambda request: requested.append(request.url))
+        page.goto(base + "site/")
+        address = WORKER + "?" + urlencode({"papers": "../../outside.json"})
+        index = _pages_index(Path(search_sites["site"]))
+        messages = page.evaluate(_SETUP_THEN_QUERY, {"index": index, "query": "Zqxvint", "address": address})
+        page.close()
+    assert [message["type"] for message in messages] == [1, 3], messages
+    assert messages[1]["data"]["items"] == []
+    assert [address for address in requested if address.endswith("/outside.json")] == []
 
 
 def test_a_link_to_an_offline_page_cannot_name_papers_for_the_worker(context, search_sites):

@@ -200,8 +200,9 @@
 
   // Where the papers' documents are (?papers= on the worker's own address, relative to it), or null.
   // Only a real worker reads it: the iframe the offline export's shim runs this script in has the
-  // page's location, whose query string any link sets. And only an address on the site's own
-  // origin: the documents' titles and texts are inserted into the page as HTML.
+  // page's location, whose query string any link sets. And only an address inside this site (the
+  // folder above assets/, where the worker is), not merely on its origin, which a host shares
+  // among the sites of one owner: the documents' titles and texts are inserted as HTML.
   function papersAddress() {
     if (typeof WorkerGlobalScope === "undefined" || !(self instanceof WorkerGlobalScope)) return null;
     var given = new URLSearchParams(self.location.search).get("papers");
@@ -212,7 +213,8 @@
     } catch (error) {
       // Not an address: reported below as not on the site.
     }
-    if (address === null || address.origin !== self.location.origin) {
+    var site = new URL("../", self.location.href).href;
+    if (address === null || address.origin !== self.location.origin || address.href.indexOf(site) !== 0) {
       console.warn("search: the papers' documents are not on this site, and are not searched:", given);
       return null;
     }
@@ -223,19 +225,26 @@
     return doc !== null && typeof doc === "object" && typeof doc.location === "string";
   }
 
-  // The papers' documents: a promise of their list, empty if they cannot be read (the other pages
-  // are still searched).
+  // A fetch of the papers that has not ended by then is given up: the other pages are searched.
+  var PAPERS_TIMEOUT_MS = 30000;
+
+  // The papers' documents: a promise of their list, empty if they cannot be read in time (the
+  // other pages are still searched).
   function fetchPapers(address) {
-    return fetch(address, { credentials: "same-origin" })
+    var controller = typeof AbortController === "function" ? new AbortController() : null;
+    var timer = controller && setTimeout(function () { controller.abort(); }, PAPERS_TIMEOUT_MS);
+    return fetch(address, { credentials: "same-origin", signal: controller ? controller.signal : undefined })
       .then(function (response) {
         if (!response.ok) throw new Error("HTTP " + response.status + " " + response.statusText);
         return response.json();
       })
       .then(function (docs) {
         if (!Array.isArray(docs) || !docs.every(isDocument)) throw new TypeError("not a list of search documents");
+        clearTimeout(timer);
         return docs;
       })
       .catch(function (error) {
+        clearTimeout(timer);
         console.warn("search: the papers' documents could not be read from " + address +
           "; the other pages are searched alone:", String(error));
         return [];
@@ -614,7 +623,8 @@
   addEventListener("message", function (event) {
     var message = event.data;
     if (message && message.type === QUERY) {
-      // Material sends no query before READY; one sent anyway is answered once the documents are in.
+      // Material sends no query before READY; one sent after SETUP is answered once the documents
+      // are in, one sent before SETUP at once, with what there is (nothing).
       if (pending === null) {
         if (ready === null) setTimeout(answerPending, 0);
         else ready.then(function () { setTimeout(answerPending, 0); });
