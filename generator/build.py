@@ -156,12 +156,16 @@ def _load(
     they are a few hundred megabytes the rest of the run has no use for. Only ``checked``, a
     server's memory of its records for its next run, keeps them.
     """
+    from .escape import remember_field_forms
+    from .render import prepare_record
     from .validate import load_and_validate
 
     with times.stage("load+validate"):
-        raw, findings = load_and_validate(project.entries_dir, workers, checked)
+        raw, findings, prepared = load_and_validate(project.entries_dir, workers, checked, prepare_record)
     if errors_in(findings):
         raise DataError(findings)
+    for forms in prepared:
+        remember_field_forms(forms)
     with times.stage("model"):
         catalog = catalog_from(raw, project.directory_urls)
         documents = [raw.taxonomy, raw.tags, raw.site, *raw.lists, *raw.papers]
@@ -233,7 +237,8 @@ def release_caches() -> None:
 
     for module in (escape, links):
         for value in vars(module).values():
-            if getattr(value, "__module__", None) == module.__name__ and hasattr(value, "cache_clear"):
+            is_own = getattr(value, "__module__", None) == module.__name__ and not isinstance(value, type)
+            if is_own and hasattr(value, "cache_clear"):
                 value.cache_clear()
 
 

@@ -15,7 +15,8 @@ from __future__ import annotations
 import html
 import json
 import re
-from functools import cache
+from collections.abc import Callable, Mapping
+from functools import cache, update_wrapper
 from urllib.parse import quote
 
 import nh3
@@ -55,6 +56,28 @@ BLOCKED_URL = "#blocked-unsafe-link"
 
 def _reference(char: str) -> str:
     return {"<": "&lt;", ">": "&gt;", "&": "&amp;"}.get(char, f"&#{ord(char)};")
+
+
+class _FieldMemo:
+    """A conversion of Markdown fields that remembers its results, and takes results computed elsewhere.
+
+    ``functools.cache`` cannot be given results: the processes that parse the records convert
+    their fields there, in parallel, and this process then takes them (``remember_field_forms``).
+    """
+
+    def __init__(self, convert: Callable[[str], str]) -> None:
+        self.convert = convert
+        self.results: dict[str, str] = {}
+        update_wrapper(self, convert)
+
+    def __call__(self, text: str) -> str:
+        result = self.results.get(text)
+        if result is None:
+            result = self.results[text] = self.convert(text)
+        return result
+
+    def cache_clear(self) -> None:
+        self.results.clear()
 
 
 def one_line(text: str) -> str:
@@ -108,7 +131,7 @@ def _neutralise_prose(text: str) -> str:
     return _BLOCK_LEADER.sub(lambda match: match.group(1) + _reference(match.group(2)[0]) + match.group(2)[1:], text)
 
 
-@cache
+@_FieldMemo
 def markdown_block(text: str) -> str:
     """A Markdown field made inert: no HTML, attributes, images, headings, tables or unsafe links.
 
@@ -268,7 +291,7 @@ def record_markdown(text: str) -> str:
     return rendered
 
 
-@cache
+@_FieldMemo
 def record_html(text: str) -> str:
     """A Markdown field as sanitised HTML on one line, for the site, the exports and the feed."""
     rendered = record_markdown(without_non_xml(text))
@@ -281,7 +304,24 @@ _BLOCK_TAGS = re.compile(r"</?(?:p|br|ul|ol|li)\b[^>]*>")
 _TAGS = re.compile(r"<[^>]*>")
 
 
-@cache
+@_FieldMemo
 def rendered_text(text: str) -> str:
     """A Markdown field as the plain text a reader sees on the page: ``record_html``'s output without its tags."""
     return one_line(html.unescape(_TAGS.sub("", _BLOCK_TAGS.sub(" ", record_html(text)))))
+
+
+# A Markdown field in every form an output shows it: ``record_html``'s, ``rendered_text``'s, ``markdown_block``'s.
+FieldForms = tuple[str, str, str]
+
+
+def field_forms(text: str) -> FieldForms:
+    """``text``, a Markdown field, in every form an output shows it (remembered, as each form is)."""
+    return record_html(text), rendered_text(text), markdown_block(text)
+
+
+def remember_field_forms(forms: Mapping[str, FieldForms]) -> None:
+    """Take ``field_forms`` computed in another process, so that no output here converts those fields again."""
+    for text, (as_html, as_text, as_markdown) in forms.items():
+        record_html.results[text] = as_html
+        rendered_text.results[text] = as_text
+        markdown_block.results[text] = as_markdown

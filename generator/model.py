@@ -46,6 +46,11 @@ class Placement:
     def category(self) -> str:
         return f"{self.section_id}/{self.subsection_id}" if self.subsection_id else self.section_id
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Its Markdown fields that are not empty: summary, key results, notes' texts."""
+        return tuple(text for text in (self.summary, *self.key_results, *(note.text for note in self.notes)) if text)
+
 
 @dataclass(frozen=True)
 class Tag:
@@ -319,10 +324,20 @@ def _placement(data: Mapping[str, Any]) -> Placement:
     )
 
 
+def _placements(data: Mapping[str, Any]) -> tuple[Placement, ...]:
+    """A record's placements, its own (the record's fields) first, then each item of its ``also``."""
+    return (_placement(data), *(_placement(item) for item in data.get("also", [])))
+
+
+def markdown_texts(data: Mapping[str, Any]) -> list[str]:
+    """A validated record's Markdown fields as its model holds them: every placement's summary, key results, notes."""
+    return [text for placement in _placements(data) for text in placement.texts]
+
+
 def _paper(paper_id: str, data: Mapping[str, Any], source: str) -> Paper:
     per_author = data.get("author_affiliations", {})
     organisations = set(data.get("organisations", []))
-    placements = (_placement(data), *(_placement(item) for item in data.get("also", [])))
+    placements = _placements(data)
     own = placements[0]
     links = data.get("links", [])
     return Paper(

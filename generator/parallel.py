@@ -98,6 +98,39 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
     return [result for number in range(len(runs)) for result in done[number]]
 
 
+def in_background(function: Callable[[], Result], items: int, workers: int | None = None) -> Callable[[], Result]:
+    """Start ``function`` in a forked copy of this process; the callable returned waits for its result.
+
+    This process goes on with other work meanwhile: two parts of a run that need each
+    other's results only at the end take the time of the longer one. ``items`` and
+    ``workers`` decide, as for ``fork_map``, whether a copy pays off; where none is made,
+    ``function`` runs when its result is asked for. Errors are raised then, as ``fork_map``
+    raises them. Ask for the result once; a copy whose result is never asked for is
+    left until this process ends.
+    """
+    if workers_for(items, workers) < 2:
+        return function
+    queue, queue_writer = os.pipe()
+    try:
+        os.write(queue_writer, _RUN_NUMBER.pack(0))
+    finally:
+        os.close(queue_writer)
+    try:
+        child = _start(lambda _: function(), [None], [range(1)], queue)
+    finally:
+        # The copy holds its own end of the queue and takes the one run from it.
+        os.close(queue)
+
+    def result() -> Result:
+        kind, value = _collect(*child)
+        if kind != "ok":
+            raise _rebuilt(kind, value)
+        [(_, [outcome])] = value
+        return outcome  # type: ignore[no-any-return]
+
+    return result
+
+
 # A run's number in the queue: a read of this many bytes from a pipe takes exactly one, whole.
 _RUN_NUMBER = struct.Struct("=I")
 # At most this many runs: their numbers fit a pipe's buffer (64 KiB on Linux) with room to spare.

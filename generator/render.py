@@ -10,11 +10,13 @@ from jinja2 import Template
 from markupsafe import Markup
 
 from . import routes
+from .escape import FieldForms, field_forms
 from .exports import bibtex_entry, paper_record, papers_csv, papers_json, search_documents
 from .findings import Finding
 from .markup import html_environment, text_environment, tidy
-from .model import Catalog
-from .parallel import fork_map
+from .model import Catalog, markdown_texts
+from .parallel import fork_map, in_background
+from .related import related_papers
 from .schemas import PAPER, schema
 from .views import schema_fields, views
 
@@ -51,6 +53,16 @@ def splice_nav(mkdocs_yml: str, nav_block: str) -> str:
     return mkdocs_yml[:begin] + NAV_BEGIN + "\n" + body + indent + mkdocs_yml[end:]
 
 
+def prepare_record(data: dict[str, Any]) -> dict[str, FieldForms]:
+    """The rendering a record allows on its own: its Markdown fields in every form the outputs show.
+
+    Run in the processes that parse and check the records, on each record without errors
+    (``validate.load_and_validate``'s ``prepare``). Each field is then converted once, in
+    parallel; otherwise each process that renders a page showing it would convert it again.
+    """
+    return {text: field_forms(text) for text in markdown_texts(data)}
+
+
 @dataclass(frozen=True)
 class Output:
     """Generated files rendered together (they share their work): their paths, and how to render them."""
@@ -72,11 +84,12 @@ def _page(template: Template, **context: Any) -> Callable[[], tuple[str, ...]]:
 def plan_outputs(catalog: Catalog, warnings: list[Finding], *, workers: int | None = None) -> list[Output]:
     """Every generated file, in a fixed order, ready to render; ``workers`` share the work this does up front."""
     env = text_environment()
+    # The related papers take another process about as long as the rest of this work takes this one.
+    related_found = in_background(lambda: related_papers(catalog, workers=1), len(catalog.papers), workers)
     # Each entry appears on its paper's page, in papers.bib and in its section's and subsection's files.
-    entries = fork_map(bibtex_entry, catalog.papers, workers)
-    bibtex_entries = {paper.id: entry for paper, entry in zip(catalog.papers, entries, strict=True)}
+    bibtex_entries = {paper.id: bibtex_entry(paper) for paper in catalog.papers}
     common = {"catalog": catalog, "bibtex_entries": bibtex_entries}
-    pages = views(catalog, warnings)
+    pages = views(catalog, warnings, related_found)
     # Looked up once: each lookup checks the file on disk, so edits show under `mkdocs serve`.
     templates = {view.template: env.get_template(view.template) for view in pages}
     outputs = [

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 from .cache import file_digest, text_digest
 from .escape import CODE_SPAN, is_safe_url
-from .findings import Finding, Rule
+from .findings import Finding, Rule, errors_in
 from .identity import normalised_title, paper_ids_of, titles_compatible
 from .links import generic_page, link_kind, venue_year_of
 from .load import Document, KeyPath, RawData, finish_loading, load_record, read_headers
@@ -904,7 +904,9 @@ def validate(raw: RawData, new: Collection[str] = ()) -> list[Finding]:
     return sorted(findings)
 
 
-CheckedRecord = tuple[Document | None, list[Finding], list[Finding]]
+# A record file as a run read it: the document (None if unreadable), its reading problems,
+# the findings of its own checks, and what ``prepare`` made of it (None when it has errors).
+CheckedRecord = tuple[Document | None, list[Finding], list[Finding], Any]
 
 
 @dataclass
@@ -945,15 +947,20 @@ class CheckedRecords:
 
 
 def load_and_validate(
-    entries_dir: Path, workers: int | None = None, checked: CheckedRecords | None = None
-) -> tuple[RawData, list[Finding]]:
+    entries_dir: Path,
+    workers: int | None = None,
+    checked: CheckedRecords | None = None,
+    prepare: Callable[[dict[str, Any]], Any] | None = None,
+) -> tuple[RawData, list[Finding], list[Any]]:
     """``load_entries`` then ``validate``: the same data, findings and DataError, sooner.
 
     Each record is parsed and checked on its own in one go, shared among ``workers``
     processes (``parallel.fork_map``; None picks by the number of records); the checks
     between records run here, after. A file that cannot be read stops the run with the
     reading errors alone, as ``load_entries`` does. ``checked`` holds the records of
-    earlier runs, for a caller that runs again (see CheckedRecords).
+    earlier runs, for a caller that runs again (see CheckedRecords). ``prepare`` is later
+    work that each record without errors allows on its own, done in the same process
+    as its checks; what it returns comes back in record order (None for the others).
     """
     headers = read_headers(entries_dir)
     header_findings: list[Finding] = []
@@ -962,17 +969,21 @@ def load_and_validate(
     if headers.taxonomy is not None and not headers.findings:
         header_findings, rules = check_headers(headers.taxonomy, headers.tags, headers.lists)
 
-    def read_and_check(path: Path) -> tuple[Document | None, list[Finding], list[Finding]]:
+    def read_and_check(path: Path) -> CheckedRecord:
         document, problems = load_record(path, headers.base)
-        return document, problems, rules.check(document) if document is not None and rules is not None else []
+        if document is None or rules is None:
+            return document, problems, [], None
+        findings = rules.check(document)
+        prepared = None if prepare is None or errors_in(findings) else prepare(document.data)
+        return document, problems, findings, prepared
 
     if checked is None:
         results = fork_map(read_and_check, headers.record_paths, workers)
     else:
         results = checked.check_all(headers.record_paths, rules, read_and_check, workers)
-    raw = finish_loading(headers, [(document, problems) for document, problems, _ in results])
+    raw = finish_loading(headers, [(document, problems) for document, problems, _, _ in results])
     findings = [*header_findings, *check_site(raw.site)]
-    for _, _, record_findings in results:
+    for _, _, record_findings, _ in results:
         findings.extend(record_findings)
     findings.extend(check_across(raw.papers, (), raw.is_collection))
-    return raw, sorted(findings)
+    return raw, sorted(findings), [prepared for _, _, _, prepared in results]

@@ -6,7 +6,7 @@ into text is ``render``'s job, and deciding where it lives is ``routes``'.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,7 +25,6 @@ from .indexes import (
     tag_counts,
 )
 from .model import Catalog, Paper, PaperList, Placement, Section, Subsection
-from .related import related_papers
 
 
 @dataclass(frozen=True)
@@ -109,10 +108,15 @@ def quality_groups(catalog: Catalog, warnings: list[Finding]) -> list[QualityGro
     return groups
 
 
-def views(catalog: Catalog, warnings: list[Finding]) -> list[View]:
-    """Every page and download under docs/, each with the data its template needs."""
+def views(
+    catalog: Catalog, warnings: list[Finding], related_found: Callable[[], Mapping[str, tuple[str, ...]]]
+) -> list[View]:
+    """Every page and download under docs/, each with the data its template needs.
+
+    ``related_found`` gives ``related.related_papers``' result; it is called last, so that
+    another process may find them meanwhile (see ``render.plan_outputs``).
+    """
     letters, author_anchors = author_index(catalog)
-    related = related_papers(catalog)
     groups = highlights(catalog)
     newest_first = recently_added(catalog, count=len(catalog.papers))
     shared = {"author_anchors": author_anchors, "highlights": groups}
@@ -135,6 +139,7 @@ def views(catalog: Catalog, warnings: list[Finding]) -> list[View]:
     ]
     for paper_list in catalog.lists:
         pages.extend(_list_pages(paper_list, page, shared))
+    related = related_found()
     for paper in catalog.papers:
         own = paper.placements[0]
         pages.append(

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import MANIFEST, Project, generate, load_catalog
+from generator import escape
+from generator.build import MANIFEST, Project, generate, load_catalog, release_caches
 from generator.findings import DataError
-from generator.parallel import WorkerError, can_fork, fork_map
+from generator.parallel import WorkerError, can_fork, fork_map, in_background
 from generator.related import related_papers
 from generator.render import Rendering, plan_outputs
 from generator.write import WriteError
@@ -53,6 +54,56 @@ def test_worker_processes_share_the_items_and_keep_their_order():
     assert [item for item, _ in pids] == list(range(40))
     assert len({pid for _, pid in pids}) == 2, "two processes did the work"
     assert fork_map(lambda item: (item, os.getpid()), range(7), workers=1) == [(item, os.getpid()) for item in range(7)]
+
+
+def _pid_after(seconds: float) -> int:
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def test_work_started_in_the_background_runs_beside_this_process_and_gives_its_result():
+    started = time.perf_counter()
+    found = in_background(lambda: _pid_after(0.5), items=1000, workers=2)
+    here = _pid_after(0.5)
+    there = found()
+    assert there != here, "the work ran in another process"
+    assert time.perf_counter() - started < 0.9, "the two halves ran at the same time"
+    # One process, or too few items to pay for a copy: the work runs when its result is asked for.
+    assert in_background(os.getpid, items=1000, workers=1)() == os.getpid()
+    assert in_background(os.getpid, items=3)() == os.getpid()
+
+
+def test_an_error_in_background_work_is_raised_when_its_result_is_asked_for():
+    refused = in_background(lambda: _refuse_in_a_worker(os.getpid() + 1), items=1000, workers=2)
+    with pytest.raises(WriteError, match="cannot write docs/x\\.md: refused"):
+        refused()
+    died = in_background(lambda: _die_in_a_worker(os.getpid() + 1), items=1000, workers=2)
+    with pytest.raises(WorkerError, match="ended with status 3"):
+        died()
+
+
+def test_the_fields_converted_where_records_are_parsed_are_every_field_the_outputs_show(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """Each Markdown field is converted once, in the processes that parse: no output converts one again."""
+    root = copy_project(tmp_path)
+    papers = root / "entries" / "papers"
+    assert any("also:" in path.read_text("utf-8") for path in papers.glob("*.yaml")), "placements in other lists"
+    assert any("notes:" in path.read_text("utf-8") for path in papers.glob("*.yaml")), "notes"
+    release_caches()
+    catalog, warnings = load_catalog(Project(root), workers=2)
+    converted: list[str] = []
+    for form in (escape.record_html, escape.rendered_text, escape.markdown_block):
+        convert = form.convert
+        monkeypatch.setattr(form, "convert", lambda text, convert=convert: converted.append(text) or convert(text))
+    rendered = Rendering(plan_outputs(catalog, warnings, workers=1), workers=1).each(lambda _, text: text)
+    records = {text for paper in catalog.papers for placement in paper.placements for text in placement.texts}
+    assert records and not records & set(converted), "fields converted again while rendering"
+    # The lists' descriptions and overviews are not records': they are converted as the pages ask.
+    headers = {catalog.description, *(text for shown in catalog.lists for text in (shown.description, shown.overview))}
+    assert set(converted) <= headers
+    release_caches()
+    assert Rendering(plan_outputs(catalog, warnings, workers=1), workers=1).each(lambda _, text: text) == rendered
 
 
 def test_related_papers_found_in_worker_processes_are_the_same(tmp_path: Path):
