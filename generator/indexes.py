@@ -6,14 +6,13 @@ Each view is one pass over the papers plus a sort: near-linear in their number.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from . import routes
 from .model import Catalog, Paper
-from .text import slugify
+from .text import ascii_letters, slugify
 from .vocabulary import HIGHLIGHT_GROUPS, NOT_STATED, PRESENTATIONS
 
 RECENT_COUNT = 10
@@ -36,7 +35,7 @@ class AuthorLetter:
 
 
 def _fold(text: str) -> str:
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    return ascii_letters(text).casefold()
 
 
 def _filing_word(name: str, organisation: bool) -> str:

@@ -56,10 +56,17 @@ _SLUG_DROP = re.compile(r"[^a-z0-9]+")
 _DANGLING_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to", "via", "with"})
 
 
+def ascii_letters(text: str) -> str:
+    """``text`` in ASCII: accented letters without their accents (é → e), other characters dropped."""
+    if text.isascii():
+        # Nothing to decompose: ASCII is its own compatibility decomposition.
+        return text
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+
+
 def slugify(text: str, max_length: int = MAX_ID_LENGTH) -> str:
     """Lowercase kebab-case ASCII slug, cut at a word boundary."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = _SLUG_DROP.sub("-", ascii_text.lower()).strip("-")
+    slug = _SLUG_DROP.sub("-", ascii_letters(text).lower()).strip("-")
     if len(slug) <= max_length:
         return slug
     words = slug[: max_length + 1].split("-")[:-1] or [slug[:max_length]]
