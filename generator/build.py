@@ -165,7 +165,8 @@ def _load(
     if errors_in(findings):
         raise DataError(findings)
     for forms in prepared:
-        remember_field_forms(forms)
+        if forms is not None:
+            remember_field_forms(forms)
     with times.stage("model"):
         catalog = catalog_from(raw, project.directory_urls)
         documents = [raw.taxonomy, raw.tags, raw.site, *raw.lists, *raw.papers]

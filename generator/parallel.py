@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import os
 import pickle
+import signal
 import struct
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from .findings import DataError, Finding
 from .write import WriteError
@@ -98,37 +99,68 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
     return [result for number in range(len(runs)) for result in done[number]]
 
 
-def in_background(function: Callable[[], Result], items: int, workers: int | None = None) -> Callable[[], Result]:
-    """Start ``function`` in a forked copy of this process; the callable returned waits for its result.
+class Background(Generic[Result]):
+    """``function`` run in a forked copy of this process while this one goes on: see ``in_background``."""
 
-    This process goes on with other work meanwhile: two parts of a run that need each
-    other's results only at the end take the time of the longer one. ``items`` and
-    ``workers`` decide, as for ``fork_map``, whether a copy pays off; where none is made,
-    ``function`` runs when its result is asked for. Errors are raised then, as ``fork_map``
-    raises them. Ask for the result once; a copy whose result is never asked for is
-    left until this process ends.
-    """
-    if workers_for(items, workers) < 2:
-        return function
-    queue, queue_writer = os.pipe()
-    try:
-        os.write(queue_writer, _RUN_NUMBER.pack(0))
-    finally:
-        os.close(queue_writer)
-    try:
-        child = _start(lambda _: function(), [None], [range(1)], queue)
-    finally:
-        # The copy holds its own end of the queue and takes the one run from it.
-        os.close(queue)
+    def __init__(self, function: Callable[[], Result], items: int, workers: int | None) -> None:
+        self.function = function
+        self.child: tuple[int, int] | None = None
+        self.outcome: tuple[str, Any] | None = None
+        if workers_for(items, workers) < 2:
+            return
+        queue, queue_writer = os.pipe()
+        try:
+            os.write(queue_writer, _RUN_NUMBER.pack(0))
+        finally:
+            os.close(queue_writer)
+        try:
+            self.child = _start(lambda _: function(), [None], [range(1)], queue)
+        finally:
+            # The copy holds its own end of the queue and takes the one run from it.
+            os.close(queue)
 
-    def result() -> Result:
-        kind, value = _collect(*child)
+    def result(self) -> Result:
+        """What ``function`` returned (waiting for the copy), or its error, raised as ``fork_map`` raises it."""
+        if self.outcome is None:
+            if self.child is None:
+                # No copy was made: the work runs now, here.
+                return self.function()
+            self.outcome = _collect(*self.child)
+            self.child = None
+        kind, value = self.outcome
         if kind != "ok":
             raise _rebuilt(kind, value)
         [(_, [outcome])] = value
         return outcome  # type: ignore[no-any-return]
 
-    return result
+    def close(self) -> None:
+        """End a copy whose result was never asked for (the caller failed first), and let go of its pipe."""
+        if self.child is None:
+            return
+        pid, reader = self.child
+        self.child = None
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        os.close(reader)
+
+    def __enter__(self) -> Background[Result]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def in_background(function: Callable[[], Result], items: int, workers: int | None = None) -> Background[Result]:
+    """Start ``function`` in a forked copy of this process; ``result()`` waits for what it returns.
+
+    This process goes on with other work meanwhile: two parts of a run that need each
+    other's results only at the end take the time of the longer one. ``items`` and
+    ``workers`` decide, as for ``fork_map``, whether a copy pays off; where none is made,
+    ``function`` runs when its result is asked for. Errors are raised then, as ``fork_map``
+    raises them. Use it as a context manager: a copy whose result was not asked for
+    by the end of the block (an error came first) is ended there.
+    """
+    return Background(function, items, workers)
 
 
 # A run's number in the queue: a read of this many bytes from a pipe takes exactly one, whole.

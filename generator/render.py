@@ -85,11 +85,11 @@ def plan_outputs(catalog: Catalog, warnings: list[Finding], *, workers: int | No
     """Every generated file, in a fixed order, ready to render; ``workers`` share the work this does up front."""
     env = text_environment()
     # The related papers take another process about as long as the rest of this work takes this one.
-    related_found = in_background(lambda: related_papers(catalog, workers=1), len(catalog.papers), workers)
-    # Each entry appears on its paper's page, in papers.bib and in its section's and subsection's files.
-    bibtex_entries = {paper.id: bibtex_entry(paper) for paper in catalog.papers}
-    common = {"catalog": catalog, "bibtex_entries": bibtex_entries}
-    pages = views(catalog, warnings, related_found)
+    with in_background(lambda: related_papers(catalog, workers=1), len(catalog.papers), workers) as related:
+        # Each entry appears on its paper's page, in papers.bib and in its section's and subsection's files.
+        bibtex_entries = {paper.id: bibtex_entry(paper) for paper in catalog.papers}
+        common = {"catalog": catalog, "bibtex_entries": bibtex_entries}
+        pages = views(catalog, warnings, related.result)
     # Looked up once: each lookup checks the file on disk, so edits show under `mkdocs serve`.
     templates = {view.template: env.get_template(view.template) for view in pages}
     outputs = [

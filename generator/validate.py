@@ -16,7 +16,7 @@ from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import fastjsonschema
 
@@ -569,7 +569,7 @@ def _check_file_name(document: Document) -> Iterator[Finding]:
         yield document.finding((), "error", f"file name '{document.path.name}': the id '{stem}' {problem}", Rule.ID)
 
 
-def _is_markdown(key_path: KeyPath) -> bool:
+def is_markdown_field(key_path: KeyPath) -> bool:
     """Whether the string at ``key_path`` of a record is Markdown: a summary, key result or note, wherever placed."""
     within = key_path[2:] if key_path[:1] == ("also",) else key_path
     return bool(within) and (within[0] in MARKDOWN_FIELDS or (within[0] == "notes" and within[-1:] == ("text",)))
@@ -659,7 +659,7 @@ def check_record(
     else:
         yield from check_placements(document, data, lists)
     for key_path, text in _strings(data):
-        yield from check_text(document, key_path, text, markdown=_is_markdown(key_path))
+        yield from check_text(document, key_path, text, markdown=is_markdown_field(key_path))
     for index, tag in enumerate(_items(data.get("tags"))):
         if tag_ids is not None and isinstance(tag, str) and tag not in tag_ids:
             yield document.finding(
@@ -905,8 +905,9 @@ def validate(raw: RawData, new: Collection[str] = ()) -> list[Finding]:
 
 
 # A record file as a run read it: the document (None if unreadable), its reading problems,
-# the findings of its own checks, and what ``prepare`` made of it (None when it has errors).
+# the findings of its own checks, and what ``load_and_validate``'s ``prepare`` made of it.
 CheckedRecord = tuple[Document | None, list[Finding], list[Finding], Any]
+Prepared = TypeVar("Prepared")
 
 
 @dataclass
@@ -920,13 +921,18 @@ class CheckedRecords:
     every record's text and data alive for nothing).
     """
 
-    rules: RecordRules | None = None
+    # What the records were checked against, and the ``prepare`` of ``load_and_validate`` they went through.
+    rules: tuple[RecordRules | None, object] | None = None
     by_file: dict[tuple[Path, str], CheckedRecord] = field(default_factory=dict)
 
     def check_all(
-        self, paths: list[Path], rules: RecordRules | None, check: Callable[[Path], CheckedRecord], workers: int | None
+        self,
+        paths: list[Path],
+        rules: tuple[RecordRules | None, object],
+        check: Callable[[Path], CheckedRecord],
+        workers: int | None,
     ) -> list[CheckedRecord]:
-        """``check`` for each of ``paths``, or what it gave for the same bytes last time; remembered for next time."""
+        """``check`` for each of ``paths``, or what it gave for the same bytes under the same ``rules`` last time."""
         if rules != self.rules:
             self.rules, self.by_file = rules, {}
         keys = [(path, digest) if (digest := file_digest(str(path))) is not None else None for path in paths]
@@ -950,8 +956,8 @@ def load_and_validate(
     entries_dir: Path,
     workers: int | None = None,
     checked: CheckedRecords | None = None,
-    prepare: Callable[[dict[str, Any]], Any] | None = None,
-) -> tuple[RawData, list[Finding], list[Any]]:
+    prepare: Callable[[dict[str, Any]], Prepared] | None = None,
+) -> tuple[RawData, list[Finding], list[Prepared | None]]:
     """``load_entries`` then ``validate``: the same data, findings and DataError, sooner.
 
     Each record is parsed and checked on its own in one go, shared among ``workers``
@@ -960,7 +966,9 @@ def load_and_validate(
     reading errors alone, as ``load_entries`` does. ``checked`` holds the records of
     earlier runs, for a caller that runs again (see CheckedRecords). ``prepare`` is later
     work that each record without errors allows on its own, done in the same process
-    as its checks; what it returns comes back in record order (None for the others).
+    as its checks; what it returns comes back in record order. None stands for a record
+    with errors, and for one that ``prepare`` failed on: the later stage then does that
+    work itself, and reports the failure as it would have without ``prepare``.
     """
     headers = read_headers(entries_dir)
     header_findings: list[Finding] = []
@@ -974,16 +982,23 @@ def load_and_validate(
         if document is None or rules is None:
             return document, problems, [], None
         findings = rules.check(document)
-        prepared = None if prepare is None or errors_in(findings) else prepare(document.data)
+        prepared = None
+        if prepare is not None and not errors_in(findings):
+            try:
+                prepared = prepare(document.data)
+            except Exception:
+                # Only a head start: a failure here must not come before the checks between records.
+                prepared = None
         return document, problems, findings, prepared
 
     if checked is None:
         results = fork_map(read_and_check, headers.record_paths, workers)
     else:
-        results = checked.check_all(headers.record_paths, rules, read_and_check, workers)
+        results = checked.check_all(headers.record_paths, (rules, prepare), read_and_check, workers)
     raw = finish_loading(headers, [(document, problems) for document, problems, _, _ in results])
     findings = [*header_findings, *check_site(raw.site)]
     for _, _, record_findings, _ in results:
         findings.extend(record_findings)
     findings.extend(check_across(raw.papers, (), raw.is_collection))
-    return raw, sorted(findings), [prepared for _, _, _, prepared in results]
+    prepared: list[Prepared | None] = [result for _, _, _, result in results]
+    return raw, sorted(findings), prepared

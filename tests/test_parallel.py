@@ -20,6 +20,7 @@ from generator.findings import DataError
 from generator.parallel import WorkerError, can_fork, fork_map, in_background
 from generator.related import related_papers
 from generator.render import Rendering, plan_outputs
+from generator.validate import load_and_validate
 from generator.write import WriteError
 from helpers import assert_write_error_reported, copy_project, generator, single_list_project
 
@@ -63,23 +64,39 @@ def _pid_after(seconds: float) -> int:
 
 def test_work_started_in_the_background_runs_beside_this_process_and_gives_its_result():
     started = time.perf_counter()
-    found = in_background(lambda: _pid_after(0.5), items=1000, workers=2)
-    here = _pid_after(0.5)
-    there = found()
+    with in_background(lambda: _pid_after(0.5), items=1000, workers=2) as found:
+        here = _pid_after(0.5)
+        there = found.result()
     assert there != here, "the work ran in another process"
     assert time.perf_counter() - started < 0.9, "the two halves ran at the same time"
+    assert found.result() == there, "asked again, the same result"
     # One process, or too few items to pay for a copy: the work runs when its result is asked for.
-    assert in_background(os.getpid, items=1000, workers=1)() == os.getpid()
-    assert in_background(os.getpid, items=3)() == os.getpid()
+    assert in_background(os.getpid, items=1000, workers=1).result() == os.getpid()
+    assert in_background(os.getpid, items=3).result() == os.getpid()
 
 
 def test_an_error_in_background_work_is_raised_when_its_result_is_asked_for():
     refused = in_background(lambda: _refuse_in_a_worker(os.getpid() + 1), items=1000, workers=2)
     with pytest.raises(WriteError, match="cannot write docs/x\\.md: refused"):
-        refused()
+        refused.result()
     died = in_background(lambda: _die_in_a_worker(os.getpid() + 1), items=1000, workers=2)
     with pytest.raises(WorkerError, match="ended with status 3"):
-        died()
+        died.result()
+
+
+def test_background_work_whose_result_is_not_asked_for_ends_with_the_block():
+    """An error before the result is asked for must not leave the copy running, nor its pipe open."""
+    open_before = len(os.listdir("/proc/self/fd"))
+    started = time.perf_counter()
+    pending = in_background(lambda: _pid_after(30), items=1000, workers=2)
+    assert pending.child is not None
+    pid = pending.child[0]
+    with pytest.raises(RuntimeError, match="the caller failed"), pending:
+        raise RuntimeError("the caller failed")
+    assert time.perf_counter() - started < 5
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert len(os.listdir("/proc/self/fd")) == open_before
 
 
 def test_the_fields_converted_where_records_are_parsed_are_every_field_the_outputs_show(
@@ -104,6 +121,21 @@ def test_the_fields_converted_where_records_are_parsed_are_every_field_the_outpu
     assert set(converted) <= headers
     release_caches()
     assert Rendering(plan_outputs(catalog, warnings, workers=1), workers=1).each(lambda _, text: text) == rendered
+
+
+def _title_unless_acco(data: dict[str, object]) -> object:
+    if str(data["title"]).startswith("ACCO"):
+        raise ValueError("preparing failed")
+    return data["title"]
+
+
+def test_a_record_that_preparing_fails_on_is_left_to_the_stage_after(tmp_path: Path):
+    """Preparing is a head start on rendering: its failure must not stop the checks between records."""
+    root = copy_project(tmp_path)
+    raw, _, prepared = load_and_validate(root / "entries", workers=2, prepare=_title_unless_acco)
+    titles = [document.data["title"] for document in raw.papers]
+    assert any(title.startswith("ACCO") for title in titles)
+    assert prepared == [None if title.startswith("ACCO") else title for title in titles]
 
 
 def test_related_papers_found_in_worker_processes_are_the_same(tmp_path: Path):

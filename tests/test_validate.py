@@ -13,9 +13,10 @@ from hypothesis import strategies as st
 
 from generator.findings import DataError, Rule, format_findings
 from generator.load import load_document, load_entries
+from generator.model import markdown_texts
 from generator.schemas import PAPER, schema
 from generator.text import RESERVED_IDS, id_problem, paper_id_for
-from generator.validate import check_text, schema_gate, schema_validator, validate
+from generator.validate import check_text, is_markdown_field, schema_gate, schema_validator, validate
 from helpers import REPO, SINGLE_LIST, generator, single_list_project
 
 GOOD = """\
@@ -654,3 +655,40 @@ def test_new_asks_again_until_an_answer_names_a_list_or_category(capsys):
     answers = iter(["s/two", "", ""])
     paper = prompt_missing(NewPaper("T", ""), [("s/one", "One"), ("s/two", "Two")], lambda _: next(answers))
     assert paper.category == "s/two"
+
+
+def _strings_at(value: object, key_path: tuple[str | int, ...] = ()) -> list[tuple[tuple[str | int, ...], str]]:
+    if isinstance(value, str):
+        return [(key_path, value)]
+    if isinstance(value, dict):
+        return [found for key, item in value.items() for found in _strings_at(item, (*key_path, key))]
+    if isinstance(value, list):
+        return [found for index, item in enumerate(value) for found in _strings_at(item, (*key_path, index))]
+    return []
+
+
+def test_the_fields_checked_as_markdown_are_the_fields_the_model_gives_the_renderer():
+    """The checks read some strings as Markdown; the renderer converts the model's Markdown texts: the same strings."""
+    every_field = {
+        "title": "A paper",
+        "category": "systems/memory",
+        "list": "training",
+        "summary": " Its own summary. ",
+        "key_results": ["**2x** faster", "Less memory"],
+        "notes": [{"label": "Why", "text": "A *note*."}],
+        "authors": ["Ada Lovelace"],
+        "links": [{"label": "arXiv", "url": "https://arxiv.org/abs/2501.00001"}],
+        "also": [
+            {
+                "list": "inference",
+                "category": "systems/serving",
+                "summary": "As that list says it.",
+                "key_results": ["Three"],
+                "notes": [{"label": "Also", "text": "Another note"}],
+            }
+        ],
+    }
+    records = [load_document(path, REPO).data for path in sorted((REPO / "entries" / "papers").glob("*.yaml"))]
+    for data in [every_field, *records]:
+        checked = [text.strip() for key_path, text in _strings_at(data) if is_markdown_field(key_path) and text.strip()]
+        assert sorted(markdown_texts(data)) == sorted(checked), data["title"]
