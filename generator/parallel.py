@@ -77,12 +77,7 @@ def fork_map(function: Callable[[Item], Result], items: Sequence[Item], workers:
     if count == 1:
         return [function(item) for item in items]
     runs = _runs(len(items))
-    # Every run's number, written before any copy starts: each process reads the next one when it is free.
-    queue, queue_writer = os.pipe()
-    try:
-        os.write(queue_writer, b"".join(_RUN_NUMBER.pack(number) for number in range(len(runs))))
-    finally:
-        os.close(queue_writer)
+    queue = _run_queue(len(runs))
     try:
         children = [_start(function, items, runs, queue) for _ in range(1, count)]
         try:
@@ -108,11 +103,7 @@ class Background(Generic[Result]):
         self.outcome: tuple[str, Any] | None = None
         if workers_for(items, workers) < 2:
             return
-        queue, queue_writer = os.pipe()
-        try:
-            os.write(queue_writer, _RUN_NUMBER.pack(0))
-        finally:
-            os.close(queue_writer)
+        queue = _run_queue(1)
         try:
             self.child = _start(lambda _: function(), [None], [range(1)], queue)
         finally:
@@ -167,6 +158,19 @@ def in_background(function: Callable[[], Result], items: int, workers: int | Non
 _RUN_NUMBER = struct.Struct("=I")
 # At most this many runs: their numbers fit a pipe's buffer (64 KiB on Linux) with room to spare.
 _MAXIMUM_RUNS = 2048
+
+
+def _run_queue(count: int) -> int:
+    """A pipe holding the numbers of ``count`` runs, its writing end closed; the reading end.
+
+    Every number is written before any copy starts: each process reads the next one when it is free.
+    """
+    queue, queue_writer = os.pipe()
+    try:
+        os.write(queue_writer, b"".join(_RUN_NUMBER.pack(number) for number in range(count)))
+    finally:
+        os.close(queue_writer)
+    return queue
 
 
 def _runs(count: int) -> list[range]:

@@ -922,19 +922,19 @@ class CheckedRecords:
     """
 
     # What the records were checked against, and the ``prepare`` of ``load_and_validate`` they went through.
-    rules: tuple[RecordRules | None, object] | None = None
+    under: tuple[RecordRules | None, object] | None = None
     by_file: dict[tuple[Path, str], CheckedRecord] = field(default_factory=dict)
 
     def check_all(
         self,
         paths: list[Path],
-        rules: tuple[RecordRules | None, object],
+        under: tuple[RecordRules | None, object],
         check: Callable[[Path], CheckedRecord],
         workers: int | None,
     ) -> list[CheckedRecord]:
-        """``check`` for each of ``paths``, or what it gave for the same bytes under the same ``rules`` last time."""
-        if rules != self.rules:
-            self.rules, self.by_file = rules, {}
+        """``check`` for each of ``paths``, or what it gave for the same bytes ``under`` the same rules last time."""
+        if under != self.under:
+            self.under, self.by_file = under, {}
         keys = [(path, digest) if (digest := file_digest(str(path))) is not None else None for path in paths]
         missing = [path for path, key in zip(paths, keys, strict=True) if key is None or key not in self.by_file]
         fresh = iter(fork_map(check, missing, workers))
