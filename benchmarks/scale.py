@@ -38,6 +38,7 @@ import yaml
 from benchmarks import browser
 from generator import routes
 from generator.build import MANIFEST
+from generator.cache import CACHE_FILE
 from generator.offline import QUIET_MKDOCS
 from generator.routes import MKDOCS_YML
 from generator.sitelinks import site_url_of
@@ -150,14 +151,26 @@ def synthesise(root: Path, papers: int, seed: int = 7) -> None:
         (papers_dir / f"paper-{number}.yaml").write_text(yaml.safe_dump(record, allow_unicode=True), "utf-8")
 
 
-def timed(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB of this child alone, and its stdout."""
+@dataclass(frozen=True)
+class Run:
+    """One timed process: wall seconds, processor seconds, peak memory and what it printed."""
+
+    seconds: float
+    # User and system time of the process and of the worker processes it forked and waited for.
+    processor: float
+    mb: float
+    stdout: str
+
+
+def timed(args: list[str], cwd: Path, **extra_env: str) -> Run:
+    """Run ``args`` to its end and measure it; peak memory is the largest of its processes', not their sum."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
         process = subprocess.Popen(
             args, cwd=cwd, stdout=out, stderr=err, env={**os.environ, **QUIET_MKDOCS, **extra_env}
         )
-        # wait4 gives the resource usage of this one process, not a maximum over all children so far.
+        # wait4 gives the resource usage of this one process and its own children, not of
+        # every child this benchmark has run so far.
         _, status, usage = os.wait4(process.pid, 0)
         elapsed = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
@@ -166,7 +179,12 @@ def timed(args: list[str], cwd: Path, **extra_env: str) -> tuple[float, float, s
         stdout, stderr = out.read().decode(), err.read().decode()
     if process.returncode != 0:
         raise SystemExit(f"{args} failed:\n{stdout}\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024, stdout
+    return Run(elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, stdout)
+
+
+def fastest(runs: list[Run]) -> Run:
+    """The run the machine's other work disturbed least."""
+    return min(runs, key=lambda run: run.seconds)
 
 
 # The parse floor: a process that only reads and parses the records with PyYAML's C loader.
@@ -180,10 +198,9 @@ PARSE_FLOOR = (
 )
 
 
-def parse_floor(root: Path) -> float:
-    """Wall seconds of a whole process that parses every record with yaml.CSafeLoader and does nothing else."""
-    seconds, _, _ = timed([sys.executable, "-c", PARSE_FLOOR, str(root / "entries" / "papers")], root)
-    return seconds
+def parse_floor(root: Path) -> Run:
+    """A whole process that parses every record with yaml.CSafeLoader and does nothing else."""
+    return timed([sys.executable, "-c", PARSE_FLOOR, str(root / "entries" / "papers")], root)
 
 
 def serve_latency(root: Path, record: Path, *options: str) -> float:
@@ -312,10 +329,10 @@ def measure_plain(records: Path, work: Path, query: str | None, repeat: int) -> 
     root = work / "plain"
     plain_project(records, root)
     site = root / "site"
-    builds = [timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], root)[:2] for _ in range(repeat)]
+    builds = [timed([sys.executable, "-m", "mkdocs", "build", "-d", str(site)], root) for _ in range(repeat)]
     result = PlainSite(
-        build=min(seconds for seconds, _ in builds),
-        build_mb=max(mb for _, mb in builds),
+        build=fastest(builds).seconds,
+        build_mb=max(build.mb for build in builds),
         index_bytes=search_bytes(site),
     )
     if query:
@@ -329,6 +346,7 @@ class Measurement:
 
     papers: int
     cold: float
+    cold_processor: float
     cold_mb: float
     cold_written: int
     unchanged: float
@@ -349,6 +367,7 @@ class Measurement:
     serve: tuple[float, float] | None = None
     plain: PlainSite | None = None
     floor: float = 0.0
+    floor_processor: float = 0.0
 
     @property
     def generator_in_build(self) -> float:
@@ -394,19 +413,35 @@ def _remove_generated(root: Path) -> None:
     (root / MANIFEST).unlink()
 
 
+def _cold_run(root: Path, generator: list[str], repeat: int) -> Run:
+    """The fastest of ``repeat`` generator runs, each from a clean checkout's state: no outputs, no cache."""
+    config = root / MKDOCS_YML
+    clean_config = config.read_bytes()
+    runs: list[Run] = []
+    for _ in range(repeat):
+        if runs:
+            _remove_generated(root)
+            config.write_bytes(clean_config)
+            (root / CACHE_FILE).unlink()
+        runs.append(timed(generator, root))
+    return fastest(runs)
+
+
 def _measure(
     root: Path, work: Path, papers: int, keep: Path | None, in_browser: bool, serve: bool, repeat: int
 ) -> Measurement:
     # --json: the run's counts and stage timings, as the generator reports them to programs.
     generator = [sys.executable, "-m", "generator", "--root", str(root), "build", "--json"]
-    floor = parse_floor(root)
-    cold, cold_mb, out_cold = timed(generator, root)
-    unchanged, _, out_unchanged = timed(generator, root)
-    summary_cold, summary_unchanged = json.loads(out_cold), json.loads(out_unchanged)
+    # The synthetic records reach the disk first, so that no timed run pays for writing them back.
+    os.sync()
+    floor = fastest([parse_floor(root) for _ in range(repeat)])
+    cold = _cold_run(root, generator, repeat)
+    unchanged = timed(generator, root)
+    summary_cold, summary_unchanged = json.loads(cold.stdout), json.loads(unchanged.stdout)
     record = root / "entries" / "papers" / "paper-1.yaml"
     before = _snapshot(root)
     record.write_text(record.read_text("utf-8").replace("summary: ", "summary: Edited. ", 1), "utf-8")
-    edit, _, _ = timed(generator, root)
+    edit = timed(generator, root).seconds
     after = _snapshot(root)
     written = sorted(path for path, (mtime, _) in after.items() if path not in before or before[path][0] != mtime)
     site = root / "site"
@@ -420,42 +455,37 @@ def _measure(
     timings_file = work / "mkdocs-timings.json"
     # Not -q: a quiet MkDocs does not count warnings, so strict mode would let a broken link pass.
     # The hook runs the generator inside `mkdocs build`: this is the whole build CI waits for.
-    builds = []
+    builds: list[tuple[Run, dict[str, float]]] = []
     for _ in range(repeat):
         _remove_generated(root)
-        builds.append(
-            (
-                *timed(
-                    [sys.executable, "-m", "mkdocs", "build", "-d", str(site)],
-                    root,
-                    PAPERLIST_TIMINGS=str(timings_file),
-                ),
-                json.loads(timings_file.read_text("utf-8")),
-            )
+        build = timed(
+            [sys.executable, "-m", "mkdocs", "build", "-d", str(site)], root, PAPERLIST_TIMINGS=str(timings_file)
         )
-    # The fastest of the repeats: the one the machine's other work disturbed least.
-    mkdocs, _, _, page_timings = min(builds, key=lambda build: build[0])
+        builds.append((build, json.loads(timings_file.read_text("utf-8"))))
+    mkdocs, page_timings = min(builds, key=lambda build: build[0].seconds)
     pages = list((site / "papers").glob("*/index.html"))
     result = Measurement(
         papers=papers,
-        cold=cold,
-        cold_mb=cold_mb,
+        cold=cold.seconds,
+        cold_processor=cold.processor,
+        cold_mb=cold.mb,
         cold_written=summary_cold["written"],
-        unchanged=unchanged,
+        unchanged=unchanged.seconds,
         unchanged_written=summary_unchanged["written"],
         stages=summary_cold["stages"],
         edit=edit,
         edit_written=written,
         edit_rewrote_unchanged=[path for path in written if path in before and before[path][1] == after[path][1]],
-        mkdocs=mkdocs,
-        mkdocs_mb=max(build[1] for build in builds),
+        mkdocs=mkdocs.seconds,
+        mkdocs_mb=max(build.mb for build, _ in builds),
         page_timings=page_timings,
         site_bytes=folder_size(site),
         record_bytes=folder_size(root / "entries" / "papers"),
         index_bytes=search_bytes(site),
         paper_page_bytes=sum(page.stat().st_size for page in pages) / max(len(pages), 1),
         explorer_gz_bytes=browser.explorer_payload_bytes(site),
-        floor=floor,
+        floor=floor.seconds,
+        floor_processor=floor.processor,
     )
     query = code_name(papers // 2)
     if in_browser:
@@ -515,7 +545,8 @@ def results_table(results: list[Measurement]) -> str:
             [
                 f"{m.papers:,}",
                 f"{m.floor:.2f} s",
-                f"{m.cold / m.floor:.1f}× floor: {m.cold:.2f} s, {m.cold_mb:.0f} MB, wrote {m.cold_written:,}",
+                f"{m.cold / m.floor:.1f}× floor: {m.cold:.2f} s, {m.cold_mb:.0f} MB, wrote {m.cold_written:,}; "
+                f"processor {m.cold_processor:.1f} s, {m.cold_processor / m.floor_processor:.1f}× the floor's",
                 f"{m.unchanged / m.floor:.2f}× floor: {m.unchanged:.2f} s, wrote {m.unchanged_written}",
                 f"{m.edit:.2f} s, wrote {len(m.edit_written)}",
                 f"{m.mkdocs:.1f} s, {m.mkdocs_mb:.0f} MB",

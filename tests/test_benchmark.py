@@ -47,7 +47,10 @@ def test_scale_benchmark_runs_at_small_n(tmp_path: Path):
 
     measured = dict(zip(cells("| papers | parse floor"), cells("| 30 |"), strict=True))
     assert re.fullmatch(r"[\d.]+ s", measured["parse floor"])
-    assert re.fullmatch(r"[\d.]+× floor: [\d.]+ s, \d+ MB, wrote [\d,]+", measured["generator cold"])
+    assert re.fullmatch(
+        r"[\d.]+× floor: [\d.]+ s, \d+ MB, wrote [\d,]+; processor [\d.]+ s, [\d.]+× the floor's",
+        measured["generator cold"],
+    )
     assert re.fullmatch(r"[\d.]+× floor: [\d.]+ s, wrote 0", measured["no change"]), "a no-change run writes nothing"
     assert re.fullmatch(r"[\d.]+ s, wrote [1-9]\d*", measured["one edit"]), "an edit rewrites its pages"
     assert re.fullmatch(r"\d+ ms \(from page load \d+ ms, [\d.]+× the plain site's\)", measured["search: first result"])
