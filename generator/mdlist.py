@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .findings import Finding
-from .mdpaper import RULE, PaperReader, PaperReading, Token, field_kind, has_fields, has_marker
+from .mdpaper import RULE, PaperReader, PaperReading, Token, field_kind, has_fields, has_marker, plain_text
 from .text import RESERVED_IDS, slugify
 
 END_OF_LIST = "<!-- end of list -->"
@@ -270,7 +270,7 @@ class _Assembler:
 
     def add(self, block: Block) -> None:
         if block.role == "title":
-            self.title = block.heading.text
+            self.title = plain_text(block.heading.text)
             self.intro.extend(block.body)
         elif block.role == "toc":
             self.paper_open = False
@@ -319,7 +319,7 @@ class _Assembler:
 
     def structure(self, block: Block) -> None:
         heading = block.heading
-        title = _NUMBERED.sub("", heading.text).strip() or heading.text
+        title = plain_text(_NUMBERED.sub("", heading.text).strip() or heading.text)
         if heading.level <= self.section_level or self.section is None:
             if heading.level > self.section_level:
                 self.warn(heading.number, f"subsection '{title}' before any section; read as a section")

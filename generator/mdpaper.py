@@ -10,13 +10,14 @@ above it or becomes a note, and a warning names its line: no text is dropped.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .findings import Finding
 from .links import label_for_url
-from .vocabulary import presentation_for_marker, read_marker
+from .vocabulary import read_marker, title_markers, without_title_markers
 
 RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text>.*)|[ \t]*$)")
@@ -25,6 +26,10 @@ _LABEL = re.compile(
     r"^\*\*(?P<a>[^*\n]{1,80}?)\s*:\s*\*\*\s*(?P<va>.*)$|^\*\*(?P<b>[^*:\n]{1,80}?)\*\*\s*:\s*(?P<vb>.*)$"
 )
 _TRAILING_PAREN = re.compile(r"\s*\((?P<inner>[^()]+)\)\s*$")
+# A marker in parentheses or brackets at the end of a heading: "(Oral)", "[Spotlight]".
+_TRAILING_BRACKETS = re.compile(r"\s*(?:\((?P<paren>[^()\[\]]+)\)|\[(?P<bracket>[^()\[\]]+)\])\s*$")
+# Symbols alone at the end of a heading ("🌈", "🔥 ✨"): decoration, when a marker comes before them.
+_TRAILING_SYMBOLS = re.compile(r"\s(?P<symbols>[^\w\s*()\[\]]+(?:\s+[^\w\s*()\[\]]+)*)\s*$")
 # A marker after a title: an optional icon (any run of symbols) and a bold phrase.
 _MARKER = re.compile(r"(?P<icon>[^\w\s*()\[\]]+\s*)?\*\*(?P<marker>[^*]+?)\*\*\s*$")
 _WHOLE_LINK = re.compile(r"^\[(?P<label>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)$")
@@ -34,6 +39,8 @@ _BARE_URL = re.compile(r"https?://[^\s<>|\]\[]+")
 _ARXIV_FORM = re.compile(r"\barXiv:\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
 _LINK_SEPARATORS = re.compile(r"^[\s,;·/|]*(?:and)?[\s,;·/|]*$", re.IGNORECASE)
 _SAFE_SCHEMES = ("http://", "https://")
+# A backslash before ASCII punctuation: Markdown's escape, which renders as the character.
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 FieldKind = Literal["links", "authors", "summary", "key_results", "award", "presentation", "note"]
 # Labels as the curator's lists write them, lowercased. A link label outside
@@ -82,6 +89,17 @@ def split_bullet(line: str) -> tuple[int, bool, int, str]:
     text = match["text"] or ""
     column = match.start("text") if match["text"] is not None else match.end()
     return indent, True, column, text.strip()
+
+
+def plain_text(markdown: str) -> str:
+    """Inline Markdown for a plain-text field (a title, a name, a label) as the text it renders.
+
+    Character references and backslash escapes are decoded: the lists the generator
+    writes escape ``*``, ``_``, ``#``… in titles that way ("&#42;"), and a curator may too.
+    """
+    if "&" not in markdown and "\\" not in markdown:
+        return markdown
+    return html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", markdown))
 
 
 def read_label(text: str) -> tuple[str, str] | None:
@@ -150,9 +168,8 @@ def _links_in(part: str, label: str) -> tuple[list[dict[str, str]], str]:
     rest = part
     for match in _MD_LINK.finditer(part):
         if match["url"].startswith(_SAFE_SCHEMES):
-            found.append(
-                (match.start(), {"label": match["label"].strip() or label_for_url(match["url"]), "url": match["url"]})
-            )
+            link_label = plain_text(match["label"].strip()) or label_for_url(match["url"])
+            found.append((match.start(), {"label": link_label, "url": match["url"]}))
             rest = rest.replace(match[0], " ", 1)
     for match in _BARE_URL.finditer(rest):
         url = _trim_url(match[0])
@@ -189,7 +206,7 @@ def parse_links(value: str, label: str = "Link") -> LinkReading:
     for part in _split_top_level(value, "|"):
         links, rest = _links_in(part, label)
         if not links:
-            reading.links.append({"label": part})
+            reading.links.append({"label": plain_text(part)})
             reading.label_only.append(part)
             continue
         reading.links.extend(links)
@@ -213,11 +230,12 @@ def parse_authors(value: str) -> dict[str, Any]:
     for part in _split_top_level(value, ","):
         match = _TRAILING_PAREN.search(part)
         name = part[: match.start()].strip() if match and part[: match.start()].strip() else part
+        name = plain_text(name)
         names.append(name)
-        if match and name != part:
-            per_author[name] = match["inner"].strip()
+        if match and name != plain_text(part):
+            per_author[name] = plain_text(match["inner"].strip())
     if group_affiliation:
-        fields["affiliation"] = group_affiliation
+        fields["affiliation"] = plain_text(group_affiliation)
     if len(per_author) == 1 and names and names[-1] in per_author and not group_affiliation:
         # "A, B, C (Org)" names the organisation of the whole author list.
         fields["affiliation"] = per_author[names[-1]]
@@ -249,15 +267,23 @@ def _bold_marker(title: str) -> re.Match[str] | None:
 
 def _last_marker(title: str) -> _Marker | None:
     """The marker ending ``title``: "🏆 **BEST PAPER**", "(Oral)", or a bold marker and its qualifier."""
-    paren = _TRAILING_PAREN.search(title)
+    symbols = _TRAILING_SYMBOLS.search(title)
+    if symbols and _last_marker(title[: symbols.start()].rstrip()) is not None:
+        # "🏆 **GOLDEN GOOSE PRIZE** 🌈": the marker before the decoration is read, the decoration kept as written.
+        return _Marker(symbols.start(), "", symbols["symbols"], symbols["symbols"])
+    paren = _TRAILING_BRACKETS.search(title)
     if paren and title[: paren.start()].strip():
-        if presentation_for_marker(paren["inner"]):
-            return _Marker(paren.start(), paren["inner"], "", paren[0].strip())
+        inner = paren["paren"] or paren["bracket"]
+        if read_marker(inner) is not None:
+            # "(Oral)", "[Spotlight]", "(Best Paper Award)": a marker of its own.
+            return _Marker(paren.start(), inner, "", paren[0].strip())
+        if paren["bracket"]:
+            return None
         bold = _bold_marker(title[: paren.start()].rstrip())
         if bold is None:
             return None
         # "🏆 **BEST PAPER AWARD** (Datasets & Benchmarks Track)": the parentheses qualify the marker.
-        words = f"{bold['marker']} ({paren['inner'].strip()})"
+        words = f"{bold['marker']} ({inner.strip()})"
         return _Marker(bold.start(), words, (bold["icon"] or "").strip(), f"{bold[0].strip()} {paren[0].strip()}")
     bold = _bold_marker(title)
     if bold is None:
@@ -286,10 +312,33 @@ def read_heading(text: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     if title != text.strip():
         # "Title — 🏆 **BEST PAPER**": the separator went with the marker.
         title = title.rstrip(" -–—:|·").strip() or title
+    title = _take_inner_markers(title, facts, leftovers)
     if link := _WHOLE_LINK.match(title):
         title = link["label"].strip()
         facts["links"] = [{"label": label_for_url(link["url"]), "url": link["url"]}]
-    return {"title": title, **facts}, leftovers
+    if "award" in facts:
+        facts["award"] = plain_text(facts["award"])
+    return {"title": plain_text(title), **facts}, leftovers
+
+
+def _take_inner_markers(title: str, facts: dict[str, Any], leftovers: list[tuple[str, str]]) -> str:
+    """The title without the markers the validator finds in titles, which the ones at its end did not cover.
+
+    "Paper ⭐", "Paper 🏆 Best Paper", "Paper (Oral) Extended": a record's title holds no
+    marker (``vocabulary.title_markers`` decides what one is), so each is taken out; one
+    that names a field the heading has not set sets it, any other is kept as written.
+    """
+    markers = title_markers(title)
+    if not markers:
+        return title
+    for marker in markers:
+        if marker.field in ("award", "presentation") and marker.value and marker.field not in facts:
+            facts[marker.field] = marker.value
+        else:
+            leftovers.append((marker.text, "is not in the vocabulary, or is a second one"))
+    kept = without_title_markers(title).strip(" -–—:|·")
+    # A title that is nothing but markers stays as it is: there is no other title to keep.
+    return kept if kept and re.search(r"\w", kept) else title
 
 
 # --------------------------------------------------------------------------- paper blocks
@@ -335,7 +384,7 @@ def _item(token: Token) -> Item:
     indent, bullet, column, text = split_bullet(token.text)
     item = Item(token.number, token.text, indent, bullet, column, text)
     if label := read_label(text):
-        item.label, item.value = label
+        item.label, item.value = plain_text(label[0]), label[1]
     return item
 
 
