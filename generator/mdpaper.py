@@ -25,6 +25,14 @@ _BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<
 _LABEL = re.compile(
     r"^\*\*(?P<a>[^*\n]{1,80}?)\s*:\s*\*\*\s*(?P<va>.*)$|^\*\*(?P<b>[^*:\n]{1,80}?)\*\*\s*:\s*(?P<vb>.*)$"
 )
+# The same in the other spellings of emphasis: "__Label:__", "*Label:*", "_Label_:".
+_EMPHASIS_LABEL = re.compile(
+    r"^(?P<e>__|\*|_)(?P<a>[^*_:\n]{1,80}?)\s*:\s*(?P=e)(?:\s+(?P<va>.*))?$"
+    r"|^(?P<f>__|\*|_)(?P<b>[^*_:\n]{1,80}?)(?P=f)\s*:\s*(?P<vb>.*)$"
+)
+# "Authors: value", no emphasis at all: read only for the format's own labels (_PLAIN_LABELS),
+# since prose can start with a word and a colon too.
+_PLAIN_LABEL = re.compile(r"^(?P<a>[A-Za-z][A-Za-z ]{0,20}?)\s*:(?:\s+(?P<va>.*))?$")
 _TRAILING_PAREN = re.compile(r"\s*\((?P<inner>[^()]+)\)\s*$")
 # A marker in parentheses or brackets at the end of a heading: "(Oral)", "[Spotlight]".
 _TRAILING_BRACKETS = re.compile(r"\s*(?:\((?P<paren>[^()\[\]]+)\)|\[(?P<bracket>[^()\[\]]+)\])\s*$")
@@ -58,6 +66,10 @@ _FIELD_KINDS: dict[str, FieldKind] = {
     "award": "award",
     "presentation": "presentation",
 }  # fmt: skip
+# Labels read even when written without emphasis ("- Authors: …").
+_PLAIN_LABELS = frozenset(
+    {"link", "links", "authors", "author", "speakers", "speaker", "summary", "key results", "award", "presentation"}
+)
 # The labels of the format's own link field; a part with no URL under one is a label-only link.
 _LINK_FIELD_LABELS = frozenset({"link", "links", "url", "urls"})
 _GENERIC_LINK_LABELS = frozenset({"link", "links", "url", "urls", "paper", "arxiv", "openreview", "pdf"})
@@ -102,15 +114,21 @@ def plain_text(markdown: str) -> str:
     return html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", markdown))
 
 
-def read_label(text: str) -> tuple[str, str] | None:
-    """The label and value of a ``**Label:** value`` line, or None."""
-    match = _LABEL.match(text)
+def read_label(text: str, plain: bool = True) -> tuple[str, str] | None:
+    """The label and value of a ``**Label:** value`` line, or None.
+
+    Emphasis may be written any way Markdown allows; with ``plain``, one of the format's
+    own labels ("Authors: …") needs none.
+    """
+    match = _LABEL.match(text) or _EMPHASIS_LABEL.match(text)
+    if match is None and plain and (found := _PLAIN_LABEL.match(text)):
+        match = found if " ".join(found["a"].split()).casefold() in _PLAIN_LABELS else None
     if not match:
         return None
     label = (match["a"] or match["b"]).strip()
     if not re.search(r"\w", label):
         return None
-    return label, (match["va"] if match["a"] else match["vb"]).strip()
+    return label, ((match["va"] if match["a"] else match["vb"]) or "").strip()
 
 
 def field_kind(label: str) -> FieldKind:
@@ -120,7 +138,8 @@ def field_kind(label: str) -> FieldKind:
 
 def has_fields(body: list[Token]) -> bool:
     """Whether a heading's body holds a paper's fields (Link, Authors, Summary…)."""
-    labels = (read_label(split_bullet(token.text)[3]) for token in body if token.kind == "text")
+    # A label without emphasis is no evidence: a section's intro may start "Summary: …".
+    labels = (read_label(split_bullet(token.text)[3], plain=False) for token in body if token.kind == "text")
     return any(label is not None and field_kind(label[0]) != "note" for label in labels)
 
 
@@ -168,7 +187,10 @@ def _links_in(part: str, label: str) -> tuple[list[dict[str, str]], str]:
     rest = part
     for match in _MD_LINK.finditer(part):
         if match["url"].startswith(_SAFE_SCHEMES):
-            link_label = plain_text(match["label"].strip()) or label_for_url(match["url"])
+            # "[https://…](https://…)" (an autolink, as the scanner writes it) is a bare URL.
+            written = match["label"].strip()
+            bare = written in ("", match["url"])
+            link_label = _url_label(match["url"], label) if bare else plain_text(written)
             found.append((match.start(), {"label": link_label, "url": match["url"]}))
             rest = rest.replace(match[0], " ", 1)
     for match in _BARE_URL.finditer(rest):
@@ -564,7 +586,11 @@ class PaperReader:
                 continue
             reading = parse_links(text, item.label)
             generic = item.label.casefold() in _LINK_FIELD_LABELS
-            facts.setdefault("links", []).extend(link for link in reading.links if generic or "url" in link)
+            links = facts.setdefault("links", [])
+            # A URL written twice (in the Link field and again under a "Link" note) is one link.
+            links.extend(
+                link for link in reading.links if (generic or "url" in link) and ("url" not in link or link not in links)
+            )
             for label in reading.label_only:
                 if generic:
                     self.warn(number, f"'{label}' has no URL; kept as a link with a label only")
