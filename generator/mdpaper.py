@@ -589,7 +589,9 @@ class PaperReader:
             links = facts.setdefault("links", [])
             # A URL written twice (in the Link field and again under a "Link" note) is one link.
             links.extend(
-                link for link in reading.links if (generic or "url" in link) and ("url" not in link or link not in links)
+                link
+                for link in reading.links
+                if (generic or "url" in link) and ("url" not in link or link not in links)
             )
             for label in reading.label_only:
                 if generic:
