@@ -24,7 +24,7 @@ from .findings import Finding
 from .importer import LIST_ORDER, check_list_id
 from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE, load_document
 from .mdlist import ListError, scan
-from .mdpaper import join_markdown
+from .mdpaper import Token, join_markdown
 from .routes import list_markdown
 from .text import repair_mojibake
 from .write import write_text_atomic
@@ -32,8 +32,12 @@ from .yamlio import dump_yaml
 
 _CATEGORY_LINE = re.compile(r"^category:", re.MULTILINE)
 _LIST_LINE = re.compile(r"^list:", re.MULTILINE)
-# "| [🔧 Training](training.md) | Distributed training, … | ~35 |"
-_TABLE_ROW = re.compile(r"^\s*\|\s*\[(?P<label>[^\]]+)\]\((?P<file>[^)\s#]+?)\.md\)\s*\|(?P<rest>.*)\|\s*$")
+# A cell that links a list's file: "[🔧 Training](training.md)".
+_LIST_CELL = re.compile(r"^\[(?P<label>[^\]]+)\]\((?P<file>[^)\s#]+?)\.md\)$")
+_TABLE_SEPARATOR = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+# Header words of the column that describes each list, and of the one the site counts itself.
+_SUMMARY_COLUMNS = frozenset({"description", "summary", "about", "topics", "scope", "focus"})
+_COUNT_COLUMNS = frozenset({"papers", "paper count", "count", "#papers", "# papers"})
 # "### 🔧 [LLM Training Systems](training.md)"
 _OVERVIEW_HEADING = re.compile(r"\[(?P<title>[^\]]+)\]\((?P<file>[^)\s#]+?)\.md\)")
 
@@ -119,8 +123,51 @@ class CollectionIndex:
     warnings: list[Finding]
 
 
-def _table_cells(rest: str) -> list[str]:
-    return [cell.strip() for cell in rest.split("|")]
+def _table_cells(line: str) -> list[str]:
+    """The cells of a table row, without the outer pipes."""
+    text = line.strip()
+    text = text[1:] if text.startswith("|") else text
+    text = text[:-1] if text.endswith("|") and not text.endswith("\\|") else text
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", text)]
+
+
+@dataclass
+class _ListsTable:
+    """The table of the lists: which column links each list, which describes it, and what else it holds."""
+
+    header: list[str]
+    header_line: int
+    rows: dict[int, list[str]]
+
+    def link_column(self, cells: list[str]) -> int | None:
+        return next((index for index, cell in enumerate(cells) if _LIST_CELL.match(cell)), None)
+
+    def summary_column(self, link: int) -> int | None:
+        """The column named like a description, else the first one after the link's."""
+        names = [" ".join(name.replace("*", "").split()).casefold() for name in self.header]
+        named = [index for index, name in enumerate(names) if name in _SUMMARY_COLUMNS]
+        if named:
+            return named[0]
+        after = [index for index in range(link + 1, len(names)) if names[index] not in _COUNT_COLUMNS]
+        return after[0] if after else None
+
+
+def _tables(tokens: list[Token]) -> dict[int, _ListsTable]:
+    """Each table that links a list's file, by the line of each of its lines (header and separator included)."""
+    found: dict[int, _ListsTable] = {}
+    run: list[Token] = []
+    for token in [*tokens, Token("blank", 0, "")]:
+        if token.kind == "text" and token.text.lstrip().startswith("|"):
+            run.append(token)
+            continue
+        has_separator = len(run) >= 2 and _TABLE_SEPARATOR.match(run[1].text)
+        header = _table_cells(run[0].text) if has_separator else []
+        rows = {row.number: _table_cells(row.text) for row in run[2 if has_separator else 0 :]}
+        if any(_LIST_CELL.match(cell) for cells in rows.values() for cell in cells):
+            table = _ListsTable(header, run[0].number, rows)
+            found.update(dict.fromkeys((line.number for line in run), table))
+        run = []
+    return found
 
 
 def parse_index(text: str, source: str) -> CollectionIndex:
@@ -145,7 +192,11 @@ def parse_index(text: str, source: str) -> CollectionIndex:
             overview.overview = join_markdown(overview_lines).strip()
         overview_lines.clear()
 
+    tables = _tables(tokens)
     for token in tokens:
+        if token.number in tables and token.kind == "text":
+            _table_line(tables[token.number], token, entries, warnings, source)
+            continue
         if token.kind == "heading":
             close_overview()
             overview = None
@@ -168,14 +219,6 @@ def parse_index(text: str, source: str) -> CollectionIndex:
                 section = "other"
                 skipped = None
             continue
-        row = _TABLE_ROW.match(token.text) if token.kind != "blank" else None
-        if row:
-            list_id = row["file"].rsplit("/", 1)[-1]
-            entry = entries.setdefault(list_id, IndexEntry(list_id, token.number))
-            entry.label = row["label"].strip()
-            cells = _table_cells(row["rest"])
-            entry.summary = cells[0] if cells else ""
-            continue
         if section == "intro":
             intro.append(token.text)
         elif section == "overview":
@@ -195,6 +238,49 @@ def parse_index(text: str, source: str) -> CollectionIndex:
             "linking each list's file",
         )
     return CollectionIndex(title, join_markdown(intro).strip(), entries, warnings)
+
+
+def _table_line(
+    table: _ListsTable, token: Token, entries: dict[str, IndexEntry], warnings: list[Finding], source: str
+) -> None:
+    """One line of the lists' table: a list's label and summary; anything else named in a warning."""
+    cells = table.rows.get(token.number)
+    if cells is None:
+        return  # the header or the separator
+    link = table.link_column(cells)
+    if link is None:
+        if any(cell.strip() for cell in cells):
+            warnings.append(
+                Finding(
+                    source,
+                    token.number,
+                    1,
+                    "warning",
+                    "a row of the lists' table that links no list's file; not imported",
+                )
+            )
+        return
+    row = _LIST_CELL.match(cells[link])
+    assert row is not None
+    list_id = row["file"].rsplit("/", 1)[-1]
+    entry = entries.setdefault(list_id, IndexEntry(list_id, token.number))
+    entry.label = row["label"].strip()
+    summary = table.summary_column(link)
+    entry.summary = cells[summary] if summary is not None and summary < len(cells) else ""
+    for index, cell in enumerate(cells):
+        name = table.header[index] if index < len(table.header) else ""
+        if index in (link, summary) or not cell or " ".join(name.split()).casefold() in _COUNT_COLUMNS:
+            continue
+        column = f"column '{name}'" if name else f"column {index + 1}"
+        warnings.append(
+            Finding(
+                source,
+                token.number,
+                1,
+                "warning",
+                f"'{cell}' ({column} of the lists' table) is not imported: the collection has no field for it",
+            )
+        )
 
 
 def plan_import_index(entries_dir: Path, text: str, source: str) -> Plan:

@@ -33,7 +33,7 @@ from .load import COLLECTION_FILE, LISTS_DIR, PAPERS_DIR, TAXONOMY_FILE, load_do
 from .mdlist import ParsedList, parse_list
 from .mdpaper import PaperReading
 from .routes import list_markdown
-from .text import ID_PATTERN, paper_id_for, repair_mojibake, slugify, title_prefix
+from .text import id_problem, paper_id_for, repair_mojibake, slugify, title_prefix
 from .write import write_text_atomic
 from .yamlio import dump_record, dump_yaml
 
@@ -443,7 +443,11 @@ def _apply(
             stored = collection.records[record_id]
             _Merge(stored.data, facts, stored.where, imported.warnings, source, reading.line).run()
             collection.index(stored)
-        pending.setdefault(record_id, []).append(_placement(list_id, category, positions[category], reading))
+        placement = _placement(list_id, category, positions[category], reading)
+        if record_id in pending:
+            _fold_duplicate(pending[record_id][0], placement, facts["title"], imported, source, reading.line)
+            continue
+        pending[record_id] = [placement]
         imported.papers.append((record_id, reading.line, reading.end))
     for record_id, placements in pending.items():
         _place(collection.records[record_id], list_id, placements, imported, source)
@@ -452,6 +456,35 @@ def _apply(
     _report_near_duplicates(collection, imported, source)
     imported.warnings = sorted(dict.fromkeys(imported.warnings))
     return imported
+
+
+def _fold_duplicate(
+    first: dict[str, Any], again: dict[str, Any], title: str, imported: ImportedList, source: str, line: int
+) -> None:
+    """A paper listed a second time in one list: its text joins the first listing, which is where the list shows it.
+
+    A list shows a paper once (the validator refuses a second placement in one list), so
+    the second listing's summary, results and notes are kept in the first placement,
+    each only if the first does not already say it.
+    """
+    where = f"'{again['category']}'" if again["category"] != first["category"] else "the same section"
+    imported.warnings.append(
+        Finding(
+            source,
+            line,
+            1,
+            "warning",
+            f"'{title}' is listed a second time in this list (in {where}); a list shows a paper once, "
+            "so this listing's text is kept with the first one",
+        )
+    )
+    if again["summary"] and again["summary"] != first["summary"]:
+        if first["summary"]:
+            first["notes"].append({"label": "Summary", "text": again["summary"]})
+        else:
+            first["summary"] = again["summary"]
+    first["key_results"].extend(result for result in again["key_results"] if result not in first["key_results"])
+    first["notes"].extend(note for note in again["notes"] if note not in first["notes"])
 
 
 def _place(stored: Stored, list_id: str | None, new: list[dict[str, Any]], imported: ImportedList, source: str) -> None:
@@ -557,11 +590,9 @@ class ImportPlan:
 
 
 def check_list_id(list_id: str) -> None:
-    """Refuse a list id that cannot be a file name and a URL segment."""
-    if not ID_PATTERN.match(list_id):
-        raise ValueError(
-            f"list id '{list_id}' must be lowercase kebab-case (letters, digits, hyphens), e.g. 'inference'"
-        )
+    """Refuse a list id the validator would refuse: the list's file name and URL segment."""
+    if problem := id_problem(list_id):
+        raise ValueError(f"list id '{list_id}' {problem}, e.g. 'inference'")
 
 
 def plan_import(folder: Path, text: str, source: str, list_id: str, added: dt.date | None = None) -> ImportPlan:

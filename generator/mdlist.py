@@ -25,8 +25,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from .escape import CODE_SPAN
 from .findings import Finding
-from .mdpaper import RULE, PaperReader, PaperReading, Token, field_kind, has_fields, has_marker
+from .mdpaper import RULE, PaperReader, PaperReading, Token, field_kind, has_fields, has_marker, plain_text
 from .text import RESERVED_IDS, slugify
 
 END_OF_LIST = "<!-- end of list -->"
@@ -40,6 +41,7 @@ _FENCE = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,})")
 # ("1000 Layer Networks …" has no dot, so it is not numbered).
 _NUMBERED = re.compile(r"^(?:\d+\.)+\d*\s+")
 _TOC_TITLES = frozenset({"table of contents", "contents", "toc"})
+_AUTOLINK = re.compile(r"<(?P<url>https?://[^\s<>]+)>")
 _INDEX_LINK = re.compile(r"\]\((?P<target>[^)\s#]+\.md)(?:#[^)]*)?\)")
 
 
@@ -62,9 +64,18 @@ def _heading(line: str) -> tuple[int, str] | None:
     return len(match["hashes"]), text
 
 
-def _comment_close(lines: list[str], index: int) -> tuple[int, int] | None:
-    """Where the HTML comment opened on ``lines[index]`` ends: (line index, column after ``-->``)."""
-    column = lines[index].find("<!--") + 4
+def _comment_start(line: str) -> int:
+    """Where an HTML comment opens on ``line``, outside code spans; -1 when none does."""
+    spans = [match.span() for match in CODE_SPAN.finditer(line)] if "`" in line else []
+    at = line.find("<!--")
+    while at >= 0 and any(start <= at < end for start, end in spans):
+        at = line.find("<!--", at + 4)
+    return at
+
+
+def _comment_close(lines: list[str], index: int, start: int) -> tuple[int, int] | None:
+    """Where the HTML comment opened at ``start`` on ``lines[index]`` ends: (line index, column after ``-->``)."""
+    column = start + 4
     for number in range(index, len(lines)):
         at = lines[number].find("-->", column if number == index else 0)
         if at >= 0:
@@ -111,14 +122,36 @@ def scan(text: str) -> list[Token]:
             break
         elif line.strip() == PROJECT_NOTES and (end := _notes_end(lines, index)):
             index = end
-        elif line.lstrip().startswith("<!--") and (close := _comment_close(lines, index)):
+        elif (start := _comment_start(line)) >= 0 and (close := _comment_close(lines, index, start)):
+            # The comment goes, wherever it is on the line ("#### Title <!-- todo -->"); the text
+            # around it is read again, as one line, for another comment.
             index, column = close
-            if rest := lines[index][column:].strip():
-                tokens.append(Token("text", index + 1, rest))
+            rest = f"{line[:start].rstrip()} {lines[index][column:].lstrip()}".rstrip()
+            if rest.strip():
+                lines[index] = rest if line[:start].strip() else lines[index][column:]
+                continue
         else:
-            tokens.append(_classify(index + 1, line))
+            tokens.append(_classify(index + 1, _autolinks_as_links(line)))
         index += 1
     return tokens
+
+
+def _autolinks_as_links(line: str) -> str:
+    """``<https://…>`` (Markdown's autolink) as ``[https://…](https://…)``, which renders the same.
+
+    The validator takes any ``<`` before a letter for raw HTML, so an autolink kept as
+    written would stop the build; code spans keep theirs.
+    """
+    if "<http" not in line:
+        return line
+    spans = [match.span() for match in CODE_SPAN.finditer(line)] if "`" in line else []
+
+    def link(match: re.Match[str]) -> str:
+        if any(start <= match.start() < end for start, end in spans):
+            return match[0]
+        return f"[{match['url']}]({match['url']})"
+
+    return _AUTOLINK.sub(link, line)
 
 
 # --------------------------------------------------------------------------- document
@@ -270,7 +303,7 @@ class _Assembler:
 
     def add(self, block: Block) -> None:
         if block.role == "title":
-            self.title = block.heading.text
+            self.title = plain_text(block.heading.text)
             self.intro.extend(block.body)
         elif block.role == "toc":
             self.paper_open = False
@@ -319,7 +352,7 @@ class _Assembler:
 
     def structure(self, block: Block) -> None:
         heading = block.heading
-        title = _NUMBERED.sub("", heading.text).strip() or heading.text
+        title = plain_text(_NUMBERED.sub("", heading.text).strip() or heading.text)
         if heading.level <= self.section_level or self.section is None:
             if heading.level > self.section_level:
                 self.warn(heading.number, f"subsection '{title}' before any section; read as a section")

@@ -10,13 +10,14 @@ above it or becomes a note, and a warning names its line: no text is dropped.
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from .findings import Finding
 from .links import label_for_url
-from .vocabulary import presentation_for_marker, read_marker
+from .vocabulary import read_marker, title_markers, without_title_markers
 
 RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<text>.*)|[ \t]*$)")
@@ -24,7 +25,19 @@ _BULLET = re.compile(r"^(?P<indent> *)(?P<marker>[-*+]|\d{1,9}[.)])(?:[ \t]+(?P<
 _LABEL = re.compile(
     r"^\*\*(?P<a>[^*\n]{1,80}?)\s*:\s*\*\*\s*(?P<va>.*)$|^\*\*(?P<b>[^*:\n]{1,80}?)\*\*\s*:\s*(?P<vb>.*)$"
 )
+# The same in the other spellings of emphasis: "__Label:__", "*Label:*", "_Label_:".
+_EMPHASIS_LABEL = re.compile(
+    r"^(?P<e>__|\*|_)(?P<a>[^*_:\n]{1,80}?)\s*:\s*(?P=e)(?:\s+(?P<va>.*))?$"
+    r"|^(?P<f>__|\*|_)(?P<b>[^*_:\n]{1,80}?)(?P=f)\s*:\s*(?P<vb>.*)$"
+)
+# "Authors: value", no emphasis at all: read only for the format's own labels (_PLAIN_LABELS),
+# since prose can start with a word and a colon too.
+_PLAIN_LABEL = re.compile(r"^(?P<a>[A-Za-z][A-Za-z ]{0,20}?)\s*:(?:\s+(?P<va>.*))?$")
 _TRAILING_PAREN = re.compile(r"\s*\((?P<inner>[^()]+)\)\s*$")
+# A marker in parentheses or brackets at the end of a heading: "(Oral)", "[Spotlight]".
+_TRAILING_BRACKETS = re.compile(r"\s*(?:\((?P<paren>[^()\[\]]+)\)|\[(?P<bracket>[^()\[\]]+)\])\s*$")
+# Symbols alone at the end of a heading ("🌈", "🔥 ✨"): decoration, when a marker comes before them.
+_TRAILING_SYMBOLS = re.compile(r"\s(?P<symbols>[^\w\s*()\[\]]+(?:\s+[^\w\s*()\[\]]+)*)\s*$")
 # A marker after a title: an optional icon (any run of symbols) and a bold phrase.
 _MARKER = re.compile(r"(?P<icon>[^\w\s*()\[\]]+\s*)?\*\*(?P<marker>[^*]+?)\*\*\s*$")
 _WHOLE_LINK = re.compile(r"^\[(?P<label>[^\]]+)\]\((?P<url>https?://[^)\s]+)\)$")
@@ -34,6 +47,8 @@ _BARE_URL = re.compile(r"https?://[^\s<>|\]\[]+")
 _ARXIV_FORM = re.compile(r"\barXiv:\s*(?P<id>\d{4}\.\d{4,5}(?:v\d+)?)", re.IGNORECASE)
 _LINK_SEPARATORS = re.compile(r"^[\s,;·/|]*(?:and)?[\s,;·/|]*$", re.IGNORECASE)
 _SAFE_SCHEMES = ("http://", "https://")
+# A backslash before ASCII punctuation: Markdown's escape, which renders as the character.
+_BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 
 FieldKind = Literal["links", "authors", "summary", "key_results", "award", "presentation", "note"]
 # Labels as the curator's lists write them, lowercased. A link label outside
@@ -51,6 +66,10 @@ _FIELD_KINDS: dict[str, FieldKind] = {
     "award": "award",
     "presentation": "presentation",
 }  # fmt: skip
+# Labels read even when written without emphasis ("- Authors: …").
+_PLAIN_LABELS = frozenset(
+    {"link", "links", "authors", "author", "speakers", "speaker", "summary", "key results", "award", "presentation"}
+)
 # The labels of the format's own link field; a part with no URL under one is a label-only link.
 _LINK_FIELD_LABELS = frozenset({"link", "links", "url", "urls"})
 _GENERIC_LINK_LABELS = frozenset({"link", "links", "url", "urls", "paper", "arxiv", "openreview", "pdf"})
@@ -84,15 +103,32 @@ def split_bullet(line: str) -> tuple[int, bool, int, str]:
     return indent, True, column, text.strip()
 
 
-def read_label(text: str) -> tuple[str, str] | None:
-    """The label and value of a ``**Label:** value`` line, or None."""
-    match = _LABEL.match(text)
+def plain_text(markdown: str) -> str:
+    """Inline Markdown for a plain-text field (a title, a name, a label) as the text it renders.
+
+    Character references and backslash escapes are decoded: the lists the generator
+    writes escape ``*``, ``_``, ``#``… in titles that way ("&#42;"), and a curator may too.
+    """
+    if "&" not in markdown and "\\" not in markdown:
+        return markdown
+    return html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", markdown))
+
+
+def read_label(text: str, plain: bool = True) -> tuple[str, str] | None:
+    """The label and value of a ``**Label:** value`` line, or None.
+
+    Emphasis may be written any way Markdown allows; with ``plain``, one of the format's
+    own labels ("Authors: …") needs none.
+    """
+    match = _LABEL.match(text) or _EMPHASIS_LABEL.match(text)
+    if match is None and plain and (found := _PLAIN_LABEL.match(text)):
+        match = found if " ".join(found["a"].split()).casefold() in _PLAIN_LABELS else None
     if not match:
         return None
     label = (match["a"] or match["b"]).strip()
     if not re.search(r"\w", label):
         return None
-    return label, (match["va"] if match["a"] else match["vb"]).strip()
+    return label, ((match["va"] if match["a"] else match["vb"]) or "").strip()
 
 
 def field_kind(label: str) -> FieldKind:
@@ -102,7 +138,8 @@ def field_kind(label: str) -> FieldKind:
 
 def has_fields(body: list[Token]) -> bool:
     """Whether a heading's body holds a paper's fields (Link, Authors, Summary…)."""
-    labels = (read_label(split_bullet(token.text)[3]) for token in body if token.kind == "text")
+    # A label without emphasis is no evidence: a section's intro may start "Summary: …".
+    labels = (read_label(split_bullet(token.text)[3], plain=False) for token in body if token.kind == "text")
     return any(label is not None and field_kind(label[0]) != "note" for label in labels)
 
 
@@ -150,9 +187,11 @@ def _links_in(part: str, label: str) -> tuple[list[dict[str, str]], str]:
     rest = part
     for match in _MD_LINK.finditer(part):
         if match["url"].startswith(_SAFE_SCHEMES):
-            found.append(
-                (match.start(), {"label": match["label"].strip() or label_for_url(match["url"]), "url": match["url"]})
-            )
+            # "[https://…](https://…)" (an autolink, as the scanner writes it) is a bare URL.
+            written = match["label"].strip()
+            bare = written in ("", match["url"])
+            link_label = _url_label(match["url"], label) if bare else plain_text(written)
+            found.append((match.start(), {"label": link_label, "url": match["url"]}))
             rest = rest.replace(match[0], " ", 1)
     for match in _BARE_URL.finditer(rest):
         url = _trim_url(match[0])
@@ -189,7 +228,7 @@ def parse_links(value: str, label: str = "Link") -> LinkReading:
     for part in _split_top_level(value, "|"):
         links, rest = _links_in(part, label)
         if not links:
-            reading.links.append({"label": part})
+            reading.links.append({"label": plain_text(part)})
             reading.label_only.append(part)
             continue
         reading.links.extend(links)
@@ -213,11 +252,12 @@ def parse_authors(value: str) -> dict[str, Any]:
     for part in _split_top_level(value, ","):
         match = _TRAILING_PAREN.search(part)
         name = part[: match.start()].strip() if match and part[: match.start()].strip() else part
+        name = plain_text(name)
         names.append(name)
-        if match and name != part:
-            per_author[name] = match["inner"].strip()
+        if match and name != plain_text(part):
+            per_author[name] = plain_text(match["inner"].strip())
     if group_affiliation:
-        fields["affiliation"] = group_affiliation
+        fields["affiliation"] = plain_text(group_affiliation)
     if len(per_author) == 1 and names and names[-1] in per_author and not group_affiliation:
         # "A, B, C (Org)" names the organisation of the whole author list.
         fields["affiliation"] = per_author[names[-1]]
@@ -249,15 +289,23 @@ def _bold_marker(title: str) -> re.Match[str] | None:
 
 def _last_marker(title: str) -> _Marker | None:
     """The marker ending ``title``: "🏆 **BEST PAPER**", "(Oral)", or a bold marker and its qualifier."""
-    paren = _TRAILING_PAREN.search(title)
+    symbols = _TRAILING_SYMBOLS.search(title)
+    if symbols and _last_marker(title[: symbols.start()].rstrip()) is not None:
+        # "🏆 **GOLDEN GOOSE PRIZE** 🌈": the marker before the decoration is read, the decoration kept as written.
+        return _Marker(symbols.start(), "", symbols["symbols"], symbols["symbols"])
+    paren = _TRAILING_BRACKETS.search(title)
     if paren and title[: paren.start()].strip():
-        if presentation_for_marker(paren["inner"]):
-            return _Marker(paren.start(), paren["inner"], "", paren[0].strip())
+        inner = paren["paren"] or paren["bracket"]
+        if read_marker(inner) is not None:
+            # "(Oral)", "[Spotlight]", "(Best Paper Award)": a marker of its own.
+            return _Marker(paren.start(), inner, "", paren[0].strip())
+        if paren["bracket"]:
+            return None
         bold = _bold_marker(title[: paren.start()].rstrip())
         if bold is None:
             return None
         # "🏆 **BEST PAPER AWARD** (Datasets & Benchmarks Track)": the parentheses qualify the marker.
-        words = f"{bold['marker']} ({paren['inner'].strip()})"
+        words = f"{bold['marker']} ({inner.strip()})"
         return _Marker(bold.start(), words, (bold["icon"] or "").strip(), f"{bold[0].strip()} {paren[0].strip()}")
     bold = _bold_marker(title)
     if bold is None:
@@ -286,10 +334,33 @@ def read_heading(text: str) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     if title != text.strip():
         # "Title — 🏆 **BEST PAPER**": the separator went with the marker.
         title = title.rstrip(" -–—:|·").strip() or title
+    title = _take_inner_markers(title, facts, leftovers)
     if link := _WHOLE_LINK.match(title):
         title = link["label"].strip()
         facts["links"] = [{"label": label_for_url(link["url"]), "url": link["url"]}]
-    return {"title": title, **facts}, leftovers
+    if "award" in facts:
+        facts["award"] = plain_text(facts["award"])
+    return {"title": plain_text(title), **facts}, leftovers
+
+
+def _take_inner_markers(title: str, facts: dict[str, Any], leftovers: list[tuple[str, str]]) -> str:
+    """The title without the markers the validator finds in titles, which the ones at its end did not cover.
+
+    "Paper ⭐", "Paper 🏆 Best Paper", "Paper (Oral) Extended": a record's title holds no
+    marker (``vocabulary.title_markers`` decides what one is), so each is taken out; one
+    that names a field the heading has not set sets it, any other is kept as written.
+    """
+    markers = title_markers(title)
+    if not markers:
+        return title
+    for marker in markers:
+        if marker.field in ("award", "presentation") and marker.value and marker.field not in facts:
+            facts[marker.field] = marker.value
+        else:
+            leftovers.append((marker.text, "is not in the vocabulary, or is a second one"))
+    kept = without_title_markers(title).strip(" -–—:|·")
+    # A title that is nothing but markers stays as it is: there is no other title to keep.
+    return kept if kept and re.search(r"\w", kept) else title
 
 
 # --------------------------------------------------------------------------- paper blocks
@@ -335,7 +406,7 @@ def _item(token: Token) -> Item:
     indent, bullet, column, text = split_bullet(token.text)
     item = Item(token.number, token.text, indent, bullet, column, text)
     if label := read_label(text):
-        item.label, item.value = label
+        item.label, item.value = plain_text(label[0]), label[1]
     return item
 
 
@@ -515,7 +586,13 @@ class PaperReader:
                 continue
             reading = parse_links(text, item.label)
             generic = item.label.casefold() in _LINK_FIELD_LABELS
-            facts.setdefault("links", []).extend(link for link in reading.links if generic or "url" in link)
+            links = facts.setdefault("links", [])
+            # A URL written twice (in the Link field and again under a "Link" note) is one link.
+            links.extend(
+                link
+                for link in reading.links
+                if (generic or "url" in link) and ("url" not in link or link not in links)
+            )
             for label in reading.label_only:
                 if generic:
                     self.warn(number, f"'{label}' has no URL; kept as a link with a label only")

@@ -37,6 +37,8 @@ AWARDS = ("Best Paper", "Runner-Up", "Outstanding Paper", "Honorable Mention", "
 _AWARD_ALIASES = {"honourable mention": "Honorable Mention", "best paper runner up": "Runner-Up"}
 AWARD_ICONS = ("🏆", "🥇", "🥈", "🥉", "🏅", "🎖")
 _AWARD_WORDS = re.compile(r"\s+(?:award|prize)$", re.IGNORECASE)
+# Pages add " Award" to an award's name, so a marker's AWARD goes; its PRIZE is part of the name.
+_AWARD_WORD = re.compile(r"\s+award$", re.IGNORECASE)
 _QUALIFIER = re.compile(r"\s*\((?P<inner>[^()]*)\)\s*$")
 _SMALL_WORDS = frozenset({"a", "an", "and", "for", "in", "of", "on", "the", "to"})
 
@@ -124,7 +126,7 @@ def award_for_marker(marker: str, icon: str = "") -> str | None:
     if match := _QUALIFIER.search(core):
         core, qualifier = core[: match.start()].strip(), match["inner"].strip()
     named = bool(_AWARD_WORDS.search(core))
-    core = _AWARD_WORDS.sub("", core).strip()
+    core = _AWARD_WORD.sub("", core).strip()
     # "BEST PAPER (D&B TRACK) AWARD": the qualifier came before the word AWARD.
     if not qualifier and (match := _QUALIFIER.search(core)):
         core, qualifier = core[: match.start()].strip(), match["inner"].strip()
@@ -159,8 +161,8 @@ def people_label(presentation: str | None) -> str:
 
 
 def award_label(award: str) -> str:
-    """How pages name an award: "Best Paper" becomes "Best Paper Award"."""
-    return award + AWARD_SUFFIX
+    """How pages name an award: "Best Paper" becomes "Best Paper Award"; "Golden Goose Prize" stays."""
+    return award if _AWARD_WORDS.search(award) else award + AWARD_SUFFIX
 
 
 # --- Markers in titles ---------------------------------------------------------------
