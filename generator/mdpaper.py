@@ -49,6 +49,9 @@ _LINK_SEPARATORS = re.compile(r"^[\s,;·/|]*(?:and)?[\s,;·/|]*$", re.IGNORECASE
 _SAFE_SCHEMES = ("http://", "https://")
 # A backslash before ASCII punctuation: Markdown's escape, which renders as the character.
 _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+# A character reference as CommonMark reads one: with its semicolon. (html.unescape alone would
+# also decode HTML's legacy names without one, turning "Data&parallel" into "Data¶llel".)
+_CHARACTER_REFERENCE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 FieldKind = Literal["links", "authors", "summary", "key_results", "award", "presentation", "note"]
 # Labels as the curator's lists write them, lowercased. A link label outside
@@ -111,7 +114,15 @@ def plain_text(markdown: str) -> str:
     """
     if "&" not in markdown and "\\" not in markdown:
         return markdown
-    return html.unescape(_BACKSLASH_ESCAPE.sub(r"\1", markdown))
+    # One pass: "\&amp;" is the escaped "&" followed by "amp;", as Markdown shows it, not a decoded "&".
+    return _PLAIN_TEXT.sub(_plain_character, markdown)
+
+
+_PLAIN_TEXT = re.compile(f"{_BACKSLASH_ESCAPE.pattern}|{_CHARACTER_REFERENCE.pattern}")
+
+
+def _plain_character(match: re.Match[str]) -> str:
+    return match[1] if match[1] is not None else html.unescape(match[0])
 
 
 def read_label(text: str, plain: bool = True) -> tuple[str, str] | None:

@@ -137,6 +137,15 @@ def test_plain_text_fields_read_character_references_and_escapes_as_the_characte
     assert imported.taxonomy["sections"][0]["title"] == "S & T"
 
 
+def test_plain_text_fields_keep_what_markdown_does_not_decode():
+    # CommonMark decodes a reference only with its semicolon (HTML's legacy "&para" would make
+    # "Data&parallel" "Data¶llel"), and an escaped "\&" is the character itself.
+    text = "# L\n\n## S\n\n#### Data&parallel Q&notation \\&amp; more\n\n- **Authors:** R&D Lab\n"
+    imported = import_markdown(text, "hand.md", ADDED, list_id="hand")
+    (record,) = imported.records.values()
+    assert record["title"] == "Data&parallel Q&notation &amp; more" and record["authors"] == ["R&D Lab"]
+
+
 def test_a_collection_index_table_with_other_columns_and_rows_names_what_it_leaves():
     text = (
         "# My Collection\n\nIntro.\n\n"
