@@ -151,10 +151,14 @@ def bibtex_text(text: str) -> str:
     return _LATEX_SPECIAL.sub(lambda match: _LATEX_SPECIALS[match.group()], one_line(str(text)))
 
 
-def bibtex_name(name: str) -> str:
-    """One name of an author list; braced whole when BibTeX would otherwise split or reorder it."""
+def bibtex_name(name: str, organisation: bool = False) -> str:
+    """One name of an author list; braced whole when BibTeX would otherwise split or reorder it.
+
+    An organisation is always braced: BibTeX reads any name of two words or more as a
+    person's, so styles would cite "Nanjing University" as "University, N.".
+    """
     text = bibtex_text(name)
-    return "{" + text + "}" if _NAME_SYNTAX.search(text) else text
+    return "{" + text + "}" if organisation or _NAME_SYNTAX.search(text) else text
 
 
 def bibtex_url(url: str) -> str | None:
@@ -170,7 +174,7 @@ def bibtex_fields(paper: Paper) -> list[tuple[str, str]]:
     proceedings = bibtex_type(paper.presentation) == "inproceedings"
     # Double braces keep the title's capitals whatever the bibliography style does to case.
     fields = [("title", "{" + bibtex_text(paper.title) + "}")]
-    names = [bibtex_name(name) for name in paper.author_names if one_line(name)]
+    names = [bibtex_name(author.name, author.organisation) for author in paper.authors if one_line(author.name)]
     if names:
         fields.append(("author", " and ".join(names) + (" and others" if paper.authors_et_al else "")))
     if paper.venue:

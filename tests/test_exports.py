@@ -309,6 +309,17 @@ def test_author_names_stay_one_name_each(name: str, read_as: str):
     assert fields["author"] == ["First Author", read_as, "Last Author"]
 
 
+def test_an_organisation_author_is_cited_as_one_name_not_as_a_person():
+    authors = (Author("Nanjing University", None, organisation=True), Author("Ann Lee", None))
+    entry = bibtex_entry(_paper("org", authors=authors))
+    cited = pybtex.database.parse_string(entry, "bibtex").entries["org"].persons["author"]
+    # As a person, "Nanjing University" would be cited as "University, N.".
+    assert [(person.first_names, person.last_names) for person in cited] == [
+        ([], ["{Nanjing University}"]),
+        (["Ann"], ["Lee"]),
+    ]
+
+
 @pytest.mark.parametrize(
     ("url", "written"),
     [
