@@ -291,7 +291,7 @@ def _new(args: argparse.Namespace) -> int:
 
 
 def _export_offline(args: argparse.Namespace) -> int:
-    from .offline import build_offline_site, write_single_file, zip_folder
+    from .offline import build_offline_site, check_archive_target, export_targets, write_single_file, zip_folder
 
     project = Project(Path(args.root))
     out = Path(args.out)
@@ -300,11 +300,16 @@ def _export_offline(args: argparse.Namespace) -> int:
         write_single_file(project, target)
         print(f"wrote {target}: the whole list in one HTML file")
         return 0
-    build_offline_site(project, out)
-    print(f"built the offline site in {out}; open {out / 'index.html'}")
-    if args.zip:
-        archive = out.with_suffix(".zip")
-        zip_folder(out, archive)
+    folder, archive = export_targets(out, args.zip)
+    if archive is not None:
+        check_archive_target(archive)
+    build_offline_site(project, folder)
+    print(f"built the offline site in {folder}; open {folder / 'index.html'}")
+    if archive is not None:
+        try:
+            zip_folder(folder, archive)
+        except OSError as error:
+            raise WriteError(f"cannot write {archive}: {error.strerror or error}") from None
         print(f"zipped it to {archive}")
     return 0
 
@@ -455,8 +460,10 @@ def parser() -> argparse.ArgumentParser:
     new.set_defaults(run=_new)
 
     offline = commands.add_parser("export-offline", help="the site for file:// use, or one HTML file")
-    offline.add_argument("out", help="folder for the site (or .html file with --single-file)")
-    offline.add_argument("--zip", action="store_true", help="also pack the folder into OUT.zip")
+    offline.add_argument(
+        "out", help="folder for the site (an OUT.zip: the archive, the folder OUT beside it; .html with --single-file)"
+    )
+    offline.add_argument("--zip", action="store_true", help="also pack the folder OUT into OUT.zip")
     offline.add_argument(
         "--single-file", action="store_true", help="write one self-contained HTML file of the whole list instead"
     )

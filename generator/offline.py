@@ -52,6 +52,8 @@ def build_offline_site(project: Project, out_dir: Path) -> None:
     """Build the site for file:// into ``out_dir`` (replaced only once the build succeeded)."""
     check_export_target(project, out_dir)
     out_dir = out_dir.resolve()
+    # As `mkdocs build -d` does: a folder whose parents do not exist yet is made with them.
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".offline-", dir=out_dir.parent))
     try:
         env = {**os.environ, OFFLINE_SWITCH: "true", **QUIET_MKDOCS}
@@ -85,17 +87,57 @@ def build_offline_site(project: Project, out_dir: Path) -> None:
         shutil.rmtree(staging, ignore_errors=True)
 
 
+ARCHIVE_SUFFIX = ".zip"
+
+
+def export_targets(out: Path, archive: bool) -> tuple[Path, Path | None]:
+    """The folder the offline site goes into, and the archive to pack it into, if one is asked for.
+
+    ``OUT`` with ``--zip`` gives the folder OUT and OUT.zip beside it. An OUT that already
+    ends in .zip names the archive: the folder is OUT without the suffix, with or without
+    ``--zip`` (a folder named like an archive is never what is meant).
+    """
+    if out.suffix.lower() == ARCHIVE_SUFFIX:
+        return out.with_name(out.name[: -len(ARCHIVE_SUFFIX)]), out
+    return out, out.with_name(out.name + ARCHIVE_SUFFIX) if archive else None
+
+
+def check_archive_target(archive: Path) -> None:
+    """Refuse an archive path that holds something other than an earlier export's archive.
+
+    Checked before the site is built: replacing the file deletes what it held.
+    """
+    if archive.is_symlink() or (archive.exists() and not archive.is_file()):
+        raise ValueError(f"{archive} is not a plain file; name a new .zip file")
+    if not archive.exists():
+        return
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            earlier = any(name.endswith(f"/{EXPORT_MARKER}") for name in bundle.namelist())
+    except (OSError, zipfile.BadZipFile):
+        earlier = False
+    if not earlier:
+        raise ValueError(f"{archive} exists and is not an earlier export's archive; name a new .zip file")
+
+
 def zip_folder(folder: Path, archive: Path) -> None:
-    """A deterministic zip of ``folder``, its files under one top-level folder of the same name."""
+    """A deterministic zip of ``folder``, its files under one top-level folder of the same name.
+
+    Written beside ``archive`` first and renamed over it, so a failure leaves the old archive, or none.
+    """
     temporary = archive.with_name(f".{archive.name}.tmp")
-    with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
-        for path in sorted(folder.rglob("*")):
-            if path.is_file():
-                info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", ZIP_TIMESTAMP)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = 0o644 << 16
-                bundle.writestr(info, path.read_bytes())
-    os.replace(temporary, archive)
+    try:
+        with zipfile.ZipFile(temporary, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as bundle:
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    info = zipfile.ZipInfo(f"{folder.name}/{path.relative_to(folder).as_posix()}", ZIP_TIMESTAMP)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    bundle.writestr(info, path.read_bytes())
+        os.replace(temporary, archive)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 # The single-file export names itself in its head: only a file that says so is ever replaced.

@@ -16,7 +16,7 @@ from helpers import REPO, generator, worker_papers_address
 
 @pytest.mark.slow
 def test_zip_holds_the_whole_offline_site(project: Path, tmp_path: Path):
-    out = tmp_path / "neurips-2025"
+    out = tmp_path / "exports" / "neurips-2025"
     generator(project, "export-offline", str(out), "--zip")
     archive = out.with_suffix(".zip")
     names = set(zipfile.ZipFile(archive).namelist())
@@ -38,6 +38,28 @@ def test_zip_holds_the_whole_offline_site(project: Path, tmp_path: Path):
     zipfile.ZipFile(archive).testzip()
     generator(project, "export-offline", str(out), "--zip")
     assert archive.read_bytes() == first, "the same site must give the same archive"
+    # Naming the archive gives the same: the folder beside it, the archive replaced, nothing else left.
+    generator(project, "export-offline", str(archive))
+    assert archive.read_bytes() == first and (out / "index.html").is_file()
+    assert sorted(path.name for path in out.parent.iterdir()) == ["neurips-2025", "neurips-2025.zip"]
+
+
+@pytest.mark.parametrize("existing", ["a file", "a folder"])
+@pytest.mark.parametrize("named", [("notes.zip",), ("notes", "--zip")])
+def test_an_archive_path_holding_something_else_is_refused_before_anything_is_built(
+    project: Path, tmp_path: Path, existing: str, named: tuple[str, ...]
+):
+    archive = tmp_path / "exports" / "notes.zip"
+    archive.parent.mkdir()
+    if existing == "a file":
+        archive.write_bytes(b"the user's own archive")
+    else:
+        archive.mkdir()
+    out, *options = named
+    result = generator(project, "export-offline", str(archive.parent / out), *options, check=False)
+    assert result.returncode != 0 and str(archive) in result.stderr and "Traceback" not in result.stderr
+    assert sorted(path.name for path in archive.parent.iterdir()) == ["notes.zip"], "nothing built, nothing left"
+    assert archive.is_dir() or archive.read_bytes() == b"the user's own archive"
 
 
 @pytest.mark.slow
