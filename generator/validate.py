@@ -641,12 +641,24 @@ def check_record(
     categories: set[str],
     tag_ids: set[str] | None = None,
     lists: dict[str, set[str]] | None = None,
-) -> Iterator[Finding]:
+) -> list[Finding]:
     """Rules for one record on its own: file name, schema, placements, text and links.
 
     ``lists`` (a collection's categories by list id) makes each placement checked
     against its own list; without it, the record is checked against ``categories``.
+    A value that a rule of its own explains ("unknown tag 'Memory'; did you mean
+    'memory'?") gets that finding alone, without the schema's generic one beside it.
     """
+    findings = list(_record_findings(document, categories, tag_ids, lists))
+    explained = {
+        (found.line, found.column) for found in findings if found.rule != Rule.SCHEMA and found.severity == "error"
+    }
+    return [found for found in findings if found.rule != Rule.SCHEMA or (found.line, found.column) not in explained]
+
+
+def _record_findings(
+    document: Document, categories: set[str], tag_ids: set[str] | None, lists: dict[str, set[str]] | None
+) -> Iterator[Finding]:
     yield from _check_file_name(document)
     if not isinstance(document.data, dict):
         yield document.finding((), "error", "a record is a mapping of fields (title: …, category: …)", Rule.SCHEMA)
@@ -868,7 +880,7 @@ class RecordRules:
 
     def check(self, document: Document) -> list[Finding]:
         """Every finding of ``check_record`` for one record."""
-        return list(check_record(document, self.categories, self.tag_ids, self.lists))
+        return check_record(document, self.categories, self.tag_ids, self.lists)
 
 
 def check_headers(

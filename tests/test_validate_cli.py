@@ -78,6 +78,24 @@ def test_validating_one_file_reports_its_findings_alone(project: Path):
     assert result.stderr.splitlines()[0] == "1 error, 1 warning in entries/papers/one-of-each.yaml"
 
 
+def test_a_value_a_rule_explains_gets_that_rule_s_finding_alone(project: Path):
+    """Not also the schema's generic "not in the expected form" for the same value."""
+    record = ONE_OF_EACH.replace("tags: [no-such-tag]", "tags: [Memory]").replace(
+        "category: systems/long-context-training", "category: Systems/Nope"
+    )
+    _record(project, "capital").write_text(record, encoding="utf-8")
+    errors = [
+        line for line in _validate(project, str(_record(project, "capital"))).stdout.splitlines() if "error:" in line
+    ]
+    assert [line.split(": error: ")[0] for line in errors] == [
+        "entries/papers/capital.yaml:2:1",
+        "entries/papers/capital.yaml:3:8",
+    ], errors
+    assert (
+        "unknown category 'Systems/Nope'" in errors[0] and "unknown tag 'Memory'; did you mean 'memory'?" in errors[1]
+    )
+
+
 def test_one_file_is_checked_against_the_rest_of_the_list(project: Path):
     """The duplicate check needs the other records; a path relative to the project works too."""
     _copy_of_the_original(project, ORIGINAL_TITLE)
