@@ -119,7 +119,7 @@ def part_id(path: str) -> str:
 
     Its docs path without ``.md``, a list's or section's without ``/index`` too
     (``lists/rl/systems``): docs paths are unique, and no route ends in ``X.md`` where
-    another ends in ``X/index.md``, so no two parts share an id.
+    another ends in ``X/index.md`` ("index" is a reserved id), so no two parts share an id.
     """
     if path.endswith(_INDEX_PAGE):
         return path[: -len(_INDEX_PAGE)]
