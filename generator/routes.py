@@ -105,6 +105,35 @@ def list_markdown(list_id: str) -> str:
     return _LIST_MARKDOWN.format(list=list_id)
 
 
+# The single-file export holds the whole site in one document: a list, section or subsection
+# page is a part of it, and a paper is a part of each listing that shows it.
+_INDEX_PAGE = "/index.md"
+_PAGE_SUFFIX = ".md"
+# No record id holds two hyphens in a row (text.ID_PATTERN), so this joins a listing's id and a
+# paper's unambiguously.
+_PAPER_IN_LISTING = "{listing}--{paper}"
+
+
+def part_id(path: str) -> str:
+    """The id of the page at docs path ``path`` as a part of the single-file export.
+
+    Its docs path without ``.md``, a list's or section's without ``/index`` too
+    (``lists/rl/systems``): docs paths are unique, and no route ends in ``X.md`` where
+    another ends in ``X/index.md`` ("index" is a reserved id), so no two parts share an id.
+    """
+    if path.endswith(_INDEX_PAGE):
+        return path[: -len(_INDEX_PAGE)]
+    return path.removesuffix(_PAGE_SUFFIX)
+
+
+def paper_part_id(listing: str, paper_id: str) -> str:
+    """The id of paper ``paper_id`` as the listing at docs path ``listing`` (its section or subsection) shows it.
+
+    A paper in two lists is a part of each, with that list's text, so its id names the listing too.
+    """
+    return _PAPER_IN_LISTING.format(listing=part_id(listing), paper=paper_id)
+
+
 _KINDS = {
     "list": (_LIST,),
     "section": (_SECTION, _LIST_SECTION),
