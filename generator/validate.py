@@ -819,11 +819,17 @@ def check_across(documents: list[Document], new: Collection[str] = (), collectio
             shared = prefix_group[0][1]
             for document, _ in prefix_group:
                 others = ", ".join(other.display for other, _ in prefix_group if other is not document)
+                # Often one paper that two lists titled differently (a short title and the full one).
+                same = (
+                    f"add a placement to {others} (an item of its 'also:' list) and delete this record"
+                    if collection
+                    else "keep one record and delete the other"
+                )
                 yield document.finding(
                     ("title",),
                     "warning",
-                    f"another paper's title also starts '{shared}:' ({others}); "
-                    "make sure the full title tells them apart",
+                    f"another paper's title also starts '{shared}:' ({others}); if it is the same paper, {same}; "
+                    "if not, make sure the full titles tell them apart",
                     Rule.SHARED_TITLE_PREFIX,
                 )
 

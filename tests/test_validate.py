@@ -124,6 +124,12 @@ def test_warnings_name_the_seed_gaps(project: Path):
     )
     assert out.count("is a 2024 conference page but the record says year 2025") == 2
     assert out.count("also starts 'DAPO:'") == 2
+    # Two papers, or one paper two lists titled differently: the warning gives the fix for each.
+    assert (
+        "also starts 'DAPO:' (entries/papers/dapo-an-open-source-llm-reinforcement-learning-system-at.yaml); "
+        "if it is the same paper, keep one record and delete the other; "
+        "if not, make sure the full titles tell them apart" in out
+    )
     assert (
         len(re.findall(r"points at (?:the conference|a site's home|a page listing|a news post|an organisation)", out))
         == 13
