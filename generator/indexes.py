@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import routes
-from .model import Catalog, Paper
+from .model import Catalog, Paper, Tag
 from .text import ascii_letters, slugify
-from .vocabulary import HIGHLIGHT_GROUPS, NOT_STATED, PRESENTATIONS
+from .vocabulary import HIGHLIGHT_GROUPS, NOT_STATED, PRESENTATIONS, Presentation
 
 RECENT_COUNT = 10
 # Feed readers poll the whole file; the newest entries are all they show.
@@ -216,14 +216,21 @@ def explorer_data(catalog: Catalog) -> dict[str, Any]:
 
     At thousands of papers this payload is most of the page's weight: columns gzip
     better than one object per paper, and subsection and tag titles are sent once.
+
+    In a collection a paper may sit in several lists. Its rows come in the order of its
+    first place in list order (``Catalog.papers``), and ``category`` is that place. Each
+    row also has every place (``categories``, in list order) with its rank among all the
+    places of all lists (``ranks``): filtered to one list or section, the script shows and
+    sorts the row by its place there. A single list sends none of these extra columns.
     """
+    places = _explorer_places(catalog)
     columns: dict[str, list[Any]] = {name: [] for name in EXPLORER_FIELDS}
     for paper in catalog.papers:
         values = (
             paper.id,
             paper.title,
             ", ".join(paper.author_names) + (" et al." if paper.authors_et_al else ""),
-            explorer_category(paper.list_id, paper.category),
+            places[paper.id][0][0],
             list(paper.tags),
             paper.presentation,
             paper.award,
@@ -234,11 +241,9 @@ def explorer_data(catalog: Catalog) -> dict[str, Any]:
         for name, value in zip(EXPLORER_FIELDS, values, strict=True):
             columns[name].append(value)
         if catalog.is_collection:
-            # Filters match any of a paper's lists and places, not only its own.
             columns.setdefault("lists", []).append(list(dict.fromkeys(p.list_id for p in paper.placements)))
-            columns.setdefault("categories", []).append(
-                [explorer_category(p.list_id, p.category) for p in paper.placements]
-            )
+            columns.setdefault("categories", []).append([category for category, _ in places[paper.id]])
+            columns.setdefault("ranks", []).append([rank for _, rank in places[paper.id]])
     listings = {
         explorer_category(sub.list_id, sub.category): f"{sub.number} {sub.title}" for sub in catalog.subsections
     }
@@ -246,11 +251,48 @@ def explorer_data(catalog: Catalog) -> dict[str, Any]:
     listings.update(
         {explorer_category(s.list_id, s.id): f"{s.number}. {s.title}" for s in catalog.sections if not s.subsections}
     )
-    return {
+    data: dict[str, Any] = {
         "tags": {tag.id: tag.title for tag in catalog.tags},
         "subsections": listings,
         "papers": columns,
     }
+    if catalog.is_collection:
+        # Under "All lists" a section's number and title alone do not say which list it is in.
+        data["list_labels"] = {paper_list.id: paper_list.label for paper_list in catalog.lists}
+    return data
+
+
+def _explorer_places(catalog: Catalog) -> dict[str, list[tuple[str, int]]]:
+    """Each paper's places (explorer category, rank among every place of every list), in list order."""
+    places: dict[str, list[tuple[str, int]]] = {}
+    shown = (paper for section in catalog.sections for paper in section.papers)
+    for rank, paper in enumerate(shown):
+        places.setdefault(paper.id, []).append((explorer_category(paper.list_id, paper.category), rank))
+    return places
+
+
+@dataclass(frozen=True)
+class ExplorerChoices:
+    """What the explorer's Tag and "Presentation or award" filters offer: only values some paper has.
+
+    A choice no paper has would show an empty table, however the other filters are set.
+    (The List and Section filters ask each list, section and subsection for its papers.)
+    """
+
+    tags: tuple[Tag, ...]
+    award: bool
+    presentations: tuple[Presentation, ...]
+
+
+def explorer_choices(catalog: Catalog) -> ExplorerChoices:
+    """The tags, awards and presentations the papers have, in the vocabulary's order."""
+    used_tags = {tag for paper in catalog.papers for tag in paper.tags}
+    used_presentations = {paper.presentation for paper in catalog.papers if paper.presentation}
+    return ExplorerChoices(
+        tags=tuple(tag for tag in catalog.tags if tag.id in used_tags),
+        award=any(paper.award for paper in catalog.papers),
+        presentations=tuple(item for item in PRESENTATIONS.values() if item.id in used_presentations),
+    )
 
 
 def tag_counts(catalog: Catalog) -> dict[str, int]:

@@ -17,6 +17,7 @@ from .indexes import (
     author_index,
     author_index_data,
     explorer_category,
+    explorer_choices,
     explorer_data,
     highlights,
     recent_days,
@@ -127,7 +128,11 @@ def views(
     pages = [
         page(routes.HOME, "home.md.j2", recent=recent_days(catalog), **shared),
         page(
-            routes.EXPLORER, "explorer.md.j2", explorer_data=explorer_data(catalog), explorer_category=explorer_category
+            routes.EXPLORER,
+            "explorer.md.j2",
+            explorer_data=explorer_data(catalog),
+            explorer_category=explorer_category,
+            choices=explorer_choices(catalog),
         ),
         page(routes.AUTHORS, "authors.md.j2", letters=letters, author_data=author_index_data(letters)),
         page(routes.TAGS, "tags.md.j2", tag_counts=tag_counts(catalog)),

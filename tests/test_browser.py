@@ -210,3 +210,88 @@ def test_a_page_load_does_not_fetch_the_sitemap(watched, sites):
     assert [url for url in requested if "sitemap" in url] == []
     feed = watcher.page.locator("link[type='application/atom+xml']")
     assert "alternate" in (feed.get_attribute("rel") or "").split()
+
+
+def _wait_for_count(page, text: str) -> None:
+    page.wait_for_function("(text) => document.getElementById('pl-count').textContent === text", arg=text)
+
+
+def test_explorer_says_when_nothing_matches_and_offers_to_clear_the_filters(watched, sites):
+    watcher, mode = watched
+    total = len(list((REPO / "entries" / "papers").glob("*.yaml")))
+    watcher.goto(page_url(sites, mode, "all/") + "?text=zzqx-no-such-paper&code=1")
+    page = watcher.page
+    _wait_for_count(page, f"0 of {total} papers")
+    empty = page.locator("#pl-empty")
+    assert empty.is_visible() and "No papers match these filters." in empty.inner_text()
+    assert not page.locator("#pl-table").is_visible(), "no bare table header"
+    screenshot(page, f"{mode}-explorer-empty")
+    page.click("#pl-clear")
+    _wait_for_count(page, f"{total} papers")
+    assert not empty.is_visible() and page.locator("#pl-table").is_visible()
+    assert page.locator("#pl-rows tr").count() > 0
+    assert page.input_value("#pl-q") == "" and not page.is_checked("#pl-code")
+    assert "text=" not in page.url and "code=" not in page.url
+    assert page.evaluate("document.activeElement.id") == "pl-q"
+
+
+def test_explorer_offers_no_choice_that_matches_nothing(watched, sites):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, "all/"))
+    page = watcher.page
+    page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length > 0")
+    # Each choice of each select alone, the others at "All" / "Any": the number of papers it shows.
+    counts = page.evaluate(
+        """() => {
+            const counts = {};
+            for (const select of document.querySelectorAll('#pl-explorer select')) {
+                for (const option of select.options) {
+                    if (!option.value) continue;
+                    select.value = option.value;
+                    select.dispatchEvent(new Event('change', { bubbles: true }));
+                    const count = document.getElementById('pl-count').textContent;
+                    counts[select.name + '=' + option.value] = parseInt(count);
+                }
+                select.value = '';
+                select.dispatchEvent(new Event('change', { bubbles: true }));
+            }
+            return counts;
+        }"""
+    )
+    assert any(name.startswith("type=") for name in counts) and any(name.startswith("tag=") for name in counts)
+    assert [name for name, count in counts.items() if count == 0] == []
+
+
+@pytest.mark.parametrize(
+    ("query", "named"),
+    [
+        ("?tag=nonexistent&text=attention", ["Tag \u201cnonexistent\u201d"]),
+        (
+            "?type=poster&section=gone&text=attention",
+            ["Presentation or award \u201cposter\u201d", "Section \u201cgone\u201d"],
+        ),
+        ("?code=yes&text=attention&sort=nonsense", ["Has code \u201cyes\u201d"]),
+    ],
+)
+def test_explorer_leaves_off_an_unknown_value_from_an_old_link_and_says_so(watched, sites, query: str, named):
+    watcher, mode = watched
+    watcher.goto(page_url(sites, mode, "all/") + "?text=attention")
+    page = watcher.page
+    page.wait_for_function("() => document.getElementById('pl-count').textContent.includes(' of ')")
+    expected = _count(page)
+    titles = page.locator("#pl-rows tr td:first-child a").all_inner_texts()
+    watcher.goto(page_url(sites, mode, "all/") + query)
+    _wait_for_count(page, expected)
+    assert page.locator("#pl-rows tr td:first-child a").all_inner_texts() == titles
+    notice = page.locator("#pl-ignored")
+    assert notice.is_visible()
+    for text in named:
+        assert text in notice.inner_text(), notice.inner_text()
+    # What the address says is what is shown: the unknown values are gone from it, the known one kept.
+    assert page.url.endswith("?text=attention"), page.url
+    assert [page.input_value(f"#pl-{name}") for name in ("tag", "type", "section")] == ["", "", ""]
+    assert page.locator("th[aria-sort='ascending'] button").inner_text() == "Section"
+    # The notice is about how the page was opened: changing a filter puts it away.
+    page.fill("#pl-q", "")
+    page.wait_for_function("() => !document.getElementById('pl-count').textContent.includes(' of ')")
+    assert not notice.is_visible()

@@ -9,6 +9,7 @@ import yaml
 
 from browser import page_url, screenshot
 from generator import routes
+from generator.build import Project, load_catalog
 from helpers import REPO
 
 pytestmark = pytest.mark.browser
@@ -98,3 +99,42 @@ def test_the_explorers_list_facet_filters_and_survives_a_reload(watched, sites):
     shown = set(page.locator("#pl-rows tr td:first-child a").all_inner_texts())
     assert shown <= {PAPERS[paper_id]["title"] for paper_id in _in_list(list_id)}
     screenshot(page, f"{mode}-explorer-list")
+
+
+def _section_cells(page) -> dict[str, str]:
+    rows = page.locator("#pl-rows tr")
+    return {
+        rows.nth(i).locator("td").nth(0).locator("a").inner_text(): rows.nth(i).locator("td").nth(2).inner_text()
+        for i in range(rows.count())
+    }
+
+
+def test_the_explorer_shows_and_orders_a_paper_by_its_place_in_the_list_filtered_to(watched, sites):
+    watcher, mode = watched
+    catalog, _ = load_catalog(Project(REPO))
+    acco = catalog.papers_by_id["acco"]
+    lists = {paper_list.id: paper_list for paper_list in catalog.lists}
+    places = {
+        list_id: next(
+            f"{sub.number} {sub.title}" for sub in lists[list_id].subsections if acco.id in [p.id for p in sub.papers]
+        )
+        for list_id in ("rl", "training")
+    }
+    page = watcher.page
+    for list_id, section in places.items():
+        watcher.goto(page_url(sites, mode, routes.url(routes.EXPLORER)) + f"?list={list_id}&text=acco")
+        page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length > 0")
+        assert _section_cells(page)[acco.title] == section, list_id
+        # Without the text filter: every row of the list in that list's order, each with its section there.
+        page.fill("#pl-q", "")
+        expected = [paper.title for paper in lists[list_id].papers]
+        page.wait_for_function(
+            "(n) => document.querySelectorAll('#pl-rows tr').length === n", arg=min(len(expected), 50)
+        )
+        assert page.locator("#pl-rows tr td:first-child a").all_inner_texts() == expected[:50], list_id
+    # Under "All lists": each of its places, named by its list, the one its row order follows first.
+    watcher.goto(page_url(sites, mode, routes.url(routes.EXPLORER)) + "?text=acco")
+    page.wait_for_function("() => document.querySelectorAll('#pl-rows tr').length > 0")
+    labels = {list_id: lists[list_id].label for list_id in places}
+    assert _section_cells(page)[acco.title] == "; ".join(f"{labels[name]}: {text}" for name, text in places.items())
+    screenshot(page, f"{mode}-explorer-two-places")

@@ -52,6 +52,10 @@
     var more = document.getElementById("pl-more");
     var headers = root.querySelectorAll("th[aria-sort]");
     var badges = document.getElementById("pl-badges");
+    var notice = document.getElementById("pl-ignored");
+    var empty = document.getElementById("pl-empty");
+    var tableWrap = document.getElementById("pl-table").parentNode;
+    var listLabels = data.list_labels || null;
     var tagTitles = data.tags;
     var state = { sort: "category", dir: "asc", shown: PAGE_SIZE };
 
@@ -62,19 +66,57 @@
       row.sortKeys = { title: fold(row.title), authors: fold(row.authors) || "\uffff", added: row.added || "\uffff" };
     });
 
+    // A shared link may be older than the site, or hand-edited: a value no field here offers
+    // ("?tag=gone", a list on a single-list site) is left off and named, and the address
+    // rewritten, so that what the page shows, its fields and its address agree.
     function readUrl() {
       var params = new URLSearchParams(window.location.search);
+      var ignored = [];
       FILTERS.forEach(function (name) {
         var field = form.elements[name];
-        if (!field) return;
-        if (field.type === "checkbox") field.checked = params.get(name) === "1";
-        else field.value = params.get(name) || "";
+        var value = params.get(name);
+        // Set from the address alone, not from what the browser kept of the last visit.
+        if (field && field.type === "checkbox") field.checked = false; else if (field) field.value = "";
+        if (value === null || value === "") return;
+        if (!field) {
+          ignored.push([name, value]);
+        } else if (field.type === "checkbox") {
+          if (value === field.value) field.checked = true; else ignored.push([fieldLabel(field), value]);
+        } else if (field.tagName === "SELECT" && !offers(field, value)) {
+          ignored.push([fieldLabel(field), value]);
+        } else {
+          field.value = value;
+        }
       });
       var sort = params.get("sort");
-      if (sort) {
-        state.sort = sort.replace(/^-/, "");
+      var sortKey = sort ? sort.replace(/^-/, "") : "";
+      if (sortKey && root.querySelector("th button[data-sort='" + CSS.escape(sortKey) + "']")) {
+        state.sort = sortKey;
         state.dir = sort.charAt(0) === "-" ? "desc" : "asc";
       }
+      showIgnored(ignored);
+      if (ignored.length || (sort && state.sort !== sortKey)) writeUrl();
+    }
+
+    function offers(select, value) {
+      return Array.prototype.some.call(select.options, function (option) { return option.value === value; });
+    }
+
+    function fieldLabel(field) {
+      var label = root.querySelector("label[for='" + field.id + "']");
+      return label ? label.textContent.trim() : field.name;
+    }
+
+    function showIgnored(ignored) {
+      if (!ignored.length) { notice.hidden = true; return; }
+      var named = ignored.map(function (item) {
+        var value = item[1].length > 60 ? item[1].slice(0, 60) + "…" : item[1];
+        return item[0] + " \u201c" + value + "\u201d";
+      });
+      var several = named.length > 1;
+      notice.textContent = "This link's " + named.join(" and ") + (several ? " are" : " is")
+        + " not on this site, so " + (several ? "those filters are" : "that filter is") + " off.";
+      notice.hidden = false;
     }
 
     function writeUrl() {
@@ -95,6 +137,39 @@
       try { window.history.replaceState(window.history.state, "", url); } catch (error) { /* file:// in some browsers */ }
     }
 
+    function inSection(category, section) {
+      return category === section || category.split("/")[0] === section;
+    }
+
+    // In a collection a row has a place in each of its lists. Filtered to a list or a
+    // section it is shown, and sorted, by its place there; otherwise by its first place in
+    // list order, the one its row order follows (``categories`` are in list order).
+    function place() {
+      return { list: form.elements.list ? form.elements.list.value : "", section: form.elements.section.value };
+    }
+
+    function placeIndex(row, where) {
+      if (!row.categories) return -1;
+      for (var i = 0; i < row.categories.length; i++) {
+        var category = row.categories[i];
+        if (where.section ? inSection(category, where.section)
+          : !where.list || category.indexOf(where.list + ":") === 0) return i;
+      }
+      return 0;
+    }
+
+    function sectionText(row, where) {
+      var at = placeIndex(row, where);
+      if (at < 0) return data.subsections[row.category];
+      var shown = where.list || where.section ? [row.categories[at]] : row.categories;
+      return shown.map(function (category) {
+        var text = data.subsections[category];
+        // Lists number their sections alike: under "All lists" the list is named.
+        if (!where.list && listLabels) text = listLabels[category.slice(0, category.indexOf(":"))] + ": " + text;
+        return text;
+      }).join("; ");
+    }
+
     // The filters are read once per update, not once per row.
     function matcher() {
       var words = fold(form.elements.text.value).split(/\s+/).filter(Boolean);
@@ -107,7 +182,7 @@
         for (var i = 0; i < words.length; i++) if (row.haystack.indexOf(words[i]) < 0) return false;
         if (list && (row.lists || []).indexOf(list) < 0) return false;
         if (section && !(row.categories || [row.category]).some(function (category) {
-          return category === section || category.split("/")[0] === section;
+          return inSection(category, section);
         })) return false;
         if (tag && row.tags.indexOf(tag) < 0) return false;
         if (type === "award" && !row.award) return false;
@@ -121,12 +196,14 @@
     // computed once per sort key and direction, and each filter keeps it.
     var collator = new Intl.Collator(undefined, { sensitivity: "base" });
     var sortedBy = {};
-    function sortedRows() {
-      var cacheKey = state.sort + " " + state.dir;
+    function sortedRows(where) {
+      var key = state.sort;
+      var byPlace = key === "category" && data.papers.ranks;
+      var cacheKey = key + " " + state.dir + (byPlace ? " " + where.list + " " + where.section : "");
       if (!sortedBy[cacheKey]) {
-        var key = state.sort;
+        var rank = data.rows.map(function (row) { return byPlace ? row.ranks[placeIndex(row, where)] : row.order; });
         sortedBy[cacheKey] = data.rows.slice().sort(function (a, b) {
-          var result = key === "category" ? a.order - b.order
+          var result = key === "category" ? rank[a.order] - rank[b.order]
             : collator.compare(a.sortKeys[key], b.sortKeys[key]) || a.order - b.order;
           return state.dir === "desc" ? -result : result;
         });
@@ -153,7 +230,7 @@
       return td;
     }
 
-    function rowElement(row) {
+    function rowElement(row, where) {
       var tr = document.createElement("tr");
       var link = document.createElement("a");
       link.href = paperHref(row.id);
@@ -162,7 +239,7 @@
       if (row.award) addBadge(title, "award", row.award);
       if (row.presentation) addBadge(title, row.presentation, "");
       cell(tr, row.authors || "—");
-      cell(tr, data.subsections[row.category]);
+      cell(tr, sectionText(row, where));
       cell(tr, row.tags.map(function (t) { return tagTitles[t] || t; }).join(", "));
       cell(tr, row.added || "");
       return tr;
@@ -171,13 +248,14 @@
     var shownKey = null;
 
     function render() {
-      var rows = sortedRows().filter(matcher());
+      var where = place();
+      var rows = sortedRows(where).filter(matcher());
       var visible = rows.slice(0, state.shown);
       // Early keystrokes often leave the visible rows as they were: then the table is kept.
-      var visibleKey = visible.map(function (row) { return row.order; }).join(",");
+      var visibleKey = where.list + " " + where.section + " " + visible.map(function (row) { return row.order; }).join(",");
       if (visibleKey !== shownKey) {
         var fragment = document.createDocumentFragment();
-        visible.forEach(function (row) { fragment.appendChild(rowElement(row)); });
+        visible.forEach(function (row) { fragment.appendChild(rowElement(row, where)); });
         tbody.replaceChildren(fragment);
         shownKey = visibleKey;
       }
@@ -185,6 +263,8 @@
         ? rows.length + " papers"
         : rows.length + " of " + data.rows.length + " papers";
       more.hidden = rows.length <= state.shown;
+      empty.hidden = rows.length > 0;
+      tableWrap.hidden = rows.length === 0;
       headers.forEach(function (th) {
         var key = th.querySelector("button").dataset.sort;
         th.setAttribute("aria-sort", key === state.sort ? (state.dir === "asc" ? "ascending" : "descending") : "none");
@@ -193,6 +273,7 @@
 
     function update() {
       state.shown = PAGE_SIZE;
+      notice.hidden = true;
       writeUrl();
       render();
     }
@@ -201,6 +282,10 @@
     form.addEventListener("input", update);
     form.addEventListener("change", update);
     form.addEventListener("reset", function () { window.setTimeout(update, 0); });
+    document.getElementById("pl-clear").addEventListener("click", function () {
+      form.reset();
+      form.elements.text.focus();
+    });
     headers.forEach(function (th) {
       th.querySelector("button").addEventListener("click", function () {
         var key = this.dataset.sort;
