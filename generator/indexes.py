@@ -16,6 +16,8 @@ from .text import ascii_letters, slugify
 from .vocabulary import HIGHLIGHT_GROUPS, NOT_STATED, PRESENTATIONS, Presentation
 
 RECENT_COUNT = 10
+# The author index's group for names that do not start with a letter.
+OTHER_INITIAL = "#"
 # Feed readers poll the whole file; the newest entries are all they show.
 FEED_COUNT = 50
 
@@ -72,11 +74,14 @@ def author_index(catalog: Catalog) -> tuple[list[AuthorLetter], dict[str, str]]:
         taken.add(anchor)
         anchors[name] = anchor
         initial = surname[:1].upper()
-        letter = initial if initial.isalpha() else "#"
+        letter = initial if initial.isalpha() else OTHER_INITIAL
         letters.setdefault(letter, []).append(
             AuthorEntry(name, anchor, tuple(papers_by_name[name]), name in organisations)
         )
-    return [AuthorLetter(letter, tuple(entries)) for letter, entries in sorted(letters.items())], anchors
+    # Names that start with no letter ("5th Workshop…") come after Z, as in a printed index: the
+    # page opens on its first group, which should be A.
+    ordered = sorted(letters.items(), key=lambda item: (item[0] == OTHER_INITIAL, item[0]))
+    return [AuthorLetter(letter, tuple(entries)) for letter, entries in ordered], anchors
 
 
 def author_index_data(letters: list[AuthorLetter]) -> dict[str, Any]:
