@@ -646,14 +646,17 @@ def check_record(
 
     ``lists`` (a collection's categories by list id) makes each placement checked
     against its own list; without it, the record is checked against ``categories``.
-    A value that a rule of its own explains ("unknown tag 'Memory'; did you mean
-    'memory'?") gets that finding alone, without the schema's generic one beside it.
+    A tag or category that is not one of the project's gets its rule's finding ("unknown
+    tag 'Memory'; did you mean 'memory'?") alone, without the schema's generic "not in the
+    expected form" for the same value beside it.
     """
     findings = list(_record_findings(document, categories, tag_ids, lists))
-    explained = {
-        (found.line, found.column) for found in findings if found.rule != Rule.SCHEMA and found.severity == "error"
-    }
+    explained = {(found.line, found.column) for found in findings if found.rule in _EXPLAIN_THE_SCHEMA}
     return [found for found in findings if found.rule != Rule.SCHEMA or (found.line, found.column) not in explained]
+
+
+# Rules that say all the schema's pattern would about a value, and more: the fix.
+_EXPLAIN_THE_SCHEMA = frozenset({Rule.UNKNOWN_TAG, Rule.UNKNOWN_CATEGORY})
 
 
 def _record_findings(
