@@ -136,7 +136,6 @@ class _ListsTable:
     """The table of the lists: which column links each list, which describes it, and what else it holds."""
 
     header: list[str]
-    header_line: int
     rows: dict[int, list[str]]
 
     def link_column(self, cells: list[str]) -> int | None:
@@ -164,7 +163,7 @@ def _tables(tokens: list[Token]) -> dict[int, _ListsTable]:
         header = _table_cells(run[0].text) if has_separator else []
         rows = {row.number: _table_cells(row.text) for row in run[2 if has_separator else 0 :]}
         if any(_LIST_CELL.match(cell) for cells in rows.values() for cell in cells):
-            table = _ListsTable(header, run[0].number, rows)
+            table = _ListsTable(header, rows)
             found.update(dict.fromkeys((line.number for line in run), table))
         run = []
     return found

@@ -22,6 +22,7 @@ it came from. Only a document without a single paper is refused.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -64,11 +65,17 @@ def _heading(line: str) -> tuple[int, str] | None:
     return len(match["hashes"]), text
 
 
+def _in_code_span(line: str) -> Callable[[int], bool]:
+    """Whether a position of ``line`` is inside one of its code spans, where markup is text."""
+    spans = [match.span() for match in CODE_SPAN.finditer(line)] if "`" in line else []
+    return lambda at: any(start <= at < end for start, end in spans)
+
+
 def _comment_start(line: str) -> int:
     """Where an HTML comment opens on ``line``, outside code spans; -1 when none does."""
-    spans = [match.span() for match in CODE_SPAN.finditer(line)] if "`" in line else []
+    in_code = _in_code_span(line)
     at = line.find("<!--")
-    while at >= 0 and any(start <= at < end for start, end in spans):
+    while at >= 0 and in_code(at):
         at = line.find("<!--", at + 4)
     return at
 
@@ -144,10 +151,10 @@ def _autolinks_as_links(line: str) -> str:
     """
     if "<http" not in line:
         return line
-    spans = [match.span() for match in CODE_SPAN.finditer(line)] if "`" in line else []
+    in_code = _in_code_span(line)
 
     def link(match: re.Match[str]) -> str:
-        if any(start <= match.start() < end for start, end in spans):
+        if in_code(match.start()):
             return match[0]
         return f"[{match['url']}]({match['url']})"
 

@@ -133,7 +133,7 @@ def read_label(text: str, plain: bool = True) -> tuple[str, str] | None:
     """
     match = _LABEL.match(text) or _EMPHASIS_LABEL.match(text)
     if match is None and plain and (found := _PLAIN_LABEL.match(text)):
-        match = found if " ".join(found["a"].split()).casefold() in _PLAIN_LABELS else None
+        match = found if _label_key(found["a"]) in _PLAIN_LABELS else None
     if not match:
         return None
     label = (match["a"] or match["b"]).strip()
@@ -142,9 +142,14 @@ def read_label(text: str, plain: bool = True) -> tuple[str, str] | None:
     return label, ((match["va"] if match["a"] else match["vb"]) or "").strip()
 
 
+def _label_key(label: str) -> str:
+    """A label as the tables of labels hold it: lowercase, its white space one space."""
+    return " ".join(label.split()).casefold()
+
+
 def field_kind(label: str) -> FieldKind:
     """Which field a label names; ``note`` for any label the format does not know."""
-    return _FIELD_KINDS.get(" ".join(label.split()).casefold(), "note")
+    return _FIELD_KINDS.get(_label_key(label), "note")
 
 
 def has_fields(body: list[Token]) -> bool:
